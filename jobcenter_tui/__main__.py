@@ -1,0 +1,3 @@
+from jobcenter_tui.cli import main
+
+main()

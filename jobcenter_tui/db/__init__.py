@@ -1,0 +1,1 @@
+"""The store: engine, tables, migrations and dialect-specific queries. Never imports Textual."""

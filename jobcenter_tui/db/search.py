@@ -1,0 +1,88 @@
+"""Name search: the one module that holds dialect-specific search SQL.
+
+SQLite uses an FTS5 index over the seeker's names (diacritics removed, so "nunez" finds Núñez),
+external-content on ``job_seeker`` and kept in step by triggers. PostgreSQL gets a trigram index
+instead. The DDL is versioned by name so a migration keeps calling the version it was written with.
+"""
+
+from __future__ import annotations
+
+import re
+
+FTS_TABLE = "seeker_name_fts"
+
+SQLITE_NAME_INDEX_V1 = [
+    f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(
+        first_name, middle_name, last_name,
+        content='job_seeker', content_rowid='pk',
+        tokenize="unicode61 remove_diacritics 2", prefix='2 3')""",
+    f"""CREATE TRIGGER job_seeker_fts_ai AFTER INSERT ON job_seeker BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, first_name, middle_name, last_name)
+        VALUES (new.pk, new.first_name, new.middle_name, new.last_name);
+    END""",
+    f"""CREATE TRIGGER job_seeker_fts_ad AFTER DELETE ON job_seeker BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, first_name, middle_name, last_name)
+        VALUES ('delete', old.pk, old.first_name, old.middle_name, old.last_name);
+    END""",
+    f"""CREATE TRIGGER job_seeker_fts_au AFTER UPDATE OF first_name, middle_name, last_name
+        ON job_seeker BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, first_name, middle_name, last_name)
+        VALUES ('delete', old.pk, old.first_name, old.middle_name, old.last_name);
+        INSERT INTO {FTS_TABLE}(rowid, first_name, middle_name, last_name)
+        VALUES (new.pk, new.first_name, new.middle_name, new.last_name);
+    END""",
+]
+
+SQLITE_NAME_INDEX_V1_DROP = [
+    "DROP TRIGGER IF EXISTS job_seeker_fts_au",
+    "DROP TRIGGER IF EXISTS job_seeker_fts_ad",
+    "DROP TRIGGER IF EXISTS job_seeker_fts_ai",
+    f"DROP TABLE IF EXISTS {FTS_TABLE}",
+]
+
+POSTGRES_NAME_INDEX_V1 = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    "CREATE INDEX ix_job_seeker_last_name_trgm ON job_seeker USING gin (lower(last_name) gin_trgm_ops)",
+    "CREATE INDEX ix_job_seeker_first_name_trgm ON job_seeker USING gin (lower(first_name) gin_trgm_ops)",
+]
+
+POSTGRES_NAME_INDEX_V1_DROP = [
+    "DROP INDEX IF EXISTS ix_job_seeker_first_name_trgm",
+    "DROP INDEX IF EXISTS ix_job_seeker_last_name_trgm",
+]
+
+
+def name_index_ddl(dialect: str) -> list[str]:
+    return {"sqlite": SQLITE_NAME_INDEX_V1, "postgresql": POSTGRES_NAME_INDEX_V1}.get(dialect, [])
+
+
+def name_index_drop_ddl(dialect: str) -> list[str]:
+    return {"sqlite": SQLITE_NAME_INDEX_V1_DROP, "postgresql": POSTGRES_NAME_INDEX_V1_DROP}.get(dialect, [])
+
+
+def is_search_object(name: str | None) -> bool:
+    """Tables the models do not declare (the FTS table and its shadow tables)."""
+    return bool(name) and name.startswith(FTS_TABLE)
+
+
+_TERM = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def fts_query(text: str) -> str | None:
+    """Turn what staff typed into an FTS5 query: every term quoted and prefix-matched, ANDed.
+
+    Quoting each term makes FTS5 operators in user text (``AND``, ``-``, ``*``, quotes) harmless.
+    """
+    terms = _TERM.findall(text)
+    if not terms:
+        return None
+    return " ".join(f'"{t}"*' for t in terms)
+
+
+def sqlite_name_search_sql(limit: int) -> str:
+    """Seeker pks matching an FTS query, best first (bm25), at most ``limit``."""
+    return (
+        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q "
+        f"ORDER BY rank LIMIT {int(limit)}"
+    )

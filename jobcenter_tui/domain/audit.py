@@ -1,0 +1,92 @@
+"""The audit hash chain and the redaction of sensitive values, as pure functions.
+
+Each audit row's hash covers its own content and the previous row's hash, so changing, removing
+or reordering any row breaks every hash after it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+GENESIS_HASH = "0" * 64
+REDACTED = "[redacted]"
+
+# Field paths whose values never enter the audit log (only the fact that they changed).
+SENSITIVE_FIELDS = frozenset(
+    {
+        "ssn", "date_of_birth", "disability", "income.annual_family_income",
+        "income.annual_individual_income", "password", "password_hash",
+    }
+)
+
+
+def is_sensitive(path: str) -> bool:
+    return path in SENSITIVE_FIELDS or path.split(".")[0] in {"ssn", "password"}
+
+
+@dataclass(frozen=True)
+class AuditContent:
+    """What one audit row says; ``hash`` is computed over this and the previous hash."""
+
+    at: datetime
+    staff: str | None
+    os_user: str | None
+    terminal: str | None
+    action: str
+    entity: str | None
+    entity_id: str | None
+    changes: dict[str, Any] | None
+    reason: str | None
+
+    def canonical(self) -> str:
+        return json.dumps(
+            {
+                "at": self.at.isoformat(timespec="microseconds"),
+                "staff": self.staff,
+                "os_user": self.os_user,
+                "terminal": self.terminal,
+                "action": self.action,
+                "entity": self.entity,
+                "entity_id": self.entity_id,
+                "changes": self.changes,
+                "reason": self.reason,
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=True,
+            default=str,
+        )
+
+
+def chain_hash(prev_hash: str, content: AuditContent) -> str:
+    return hashlib.sha256((prev_hash + "\n" + content.canonical()).encode()).hexdigest()
+
+
+def diff_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """``{path: {"old": x, "new": y}}`` for every leaf that differs; sensitive values redacted."""
+    out: dict[str, Any] = {}
+    flat_old, flat_new = flatten(old), flatten(new)
+    for path in sorted(set(flat_old) | set(flat_new)):
+        a, b = flat_old.get(path), flat_new.get(path)
+        if a == b:
+            continue
+        if is_sensitive(path):
+            out[path] = {"old": REDACTED if a is not None else None, "new": REDACTED if b is not None else None}
+        else:
+            out[path] = {"old": a, "new": b}
+    return out
+
+
+def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            out.update(flatten(value, path))
+        else:
+            out[path] = value
+    return out

@@ -1,0 +1,128 @@
+"""Use cases: the only door to the store. One unit of work per method, permission check and
+audit row inside the same transaction; results are plain view models, never live ORM rows."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from collections.abc import Callable
+from datetime import date, datetime, timezone
+
+from argon2 import PasswordHasher
+from sqlalchemy import text
+
+from jobcenter_tui.config import Settings, load_settings
+from jobcenter_tui.db.engine import Database
+from jobcenter_tui.domain.permissions import Actor
+from jobcenter_tui.services.crypto import KeyFileError, Keyring
+
+
+def utcnow() -> datetime:
+    """Aware UTC: what the store holds (SQLModel refuses naive datetimes)."""
+    return datetime.now(timezone.utc)
+
+
+def os_identity() -> tuple[str, str]:
+    """(OS user, terminal) for the audit log."""
+    try:
+        user = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user database in some containers
+        user = str(os.getuid()) if hasattr(os, "getuid") else "unknown"
+    terminal = ""
+    for stream in (sys.stdin, sys.stdout):
+        try:
+            if stream is not None and stream.isatty():
+                terminal = os.ttyname(stream.fileno())
+                break
+        except (OSError, AttributeError, ValueError):
+            continue
+    ssh = os.environ.get("SSH_CONNECTION", "").split()
+    if ssh:
+        terminal = f"{terminal} ssh:{ssh[0]}".strip()
+    return user[:64], terminal[:64]
+
+
+def system_actor() -> Actor:
+    """The command line run by an operator who holds the store and its key file."""
+    user, terminal = os_identity()
+    return Actor(username=f"cli:{user}"[:64], display_name=f"Command line ({user})", kind="system", os_user=user, terminal=terminal)
+
+
+class Services:
+    """Everything a screen or a command needs, built once per process and handed down."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        keyring: Keyring,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        password_hasher: PasswordHasher | None = None,
+    ) -> None:
+        self.settings = settings
+        self.db = db
+        self.keyring = keyring
+        self.clock = clock
+        self.password_hasher = password_hasher or PasswordHasher()  # Argon2id, RFC 9106 low-memory profile
+        from jobcenter_tui.services.audit_service import AuditService
+        from jobcenter_tui.services.demo import DemoService
+        from jobcenter_tui.services.seekers import SeekerService
+        from jobcenter_tui.services.staff import StaffService
+
+        self.staff = StaffService(self)
+        self.seekers = SeekerService(self)
+        self.audit = AuditService(self)
+        self.demo = DemoService(self)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> date:
+        return self.clock().date()
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def open_services(
+    settings: Settings | None = None,
+    *,
+    upgrade: bool = True,
+    clock: Callable[[], datetime] = utcnow,
+    password_hasher: PasswordHasher | None = None,
+) -> Services:
+    """Open the store named by the settings: upgrade it, load (or make) its key, add reference data.
+
+    A missing key file is created only while the store holds no encrypted SSN; otherwise it is an
+    error, because a new key could never decrypt the old values.
+    """
+    settings = settings or load_settings()
+    db = Database(settings.database_url)
+    try:
+        if upgrade:
+            from jobcenter_tui.db.migrate import upgrade as upgrade_store
+
+            upgrade_store(db)
+        if not settings.key_file.exists():
+            with db.session() as session:
+                has_ssn = session.execute(
+                    text("SELECT 1 FROM job_seeker WHERE ssn_cipher IS NOT NULL LIMIT 1")
+                ).first()
+            if has_ssn:
+                raise KeyFileError(
+                    f"The key file {settings.key_file} is missing but the store holds encrypted SSNs. "
+                    "Restore the key file (or set JOBCENTER_KEY_FILE); a new key cannot read them."
+                )
+        keyring = Keyring.load(settings.key_file, create=True)
+        services = Services(settings, db, keyring, clock=clock, password_hasher=password_hasher)
+        if upgrade:
+            from jobcenter_tui.services.bootstrap import ensure_reference_data
+
+            with db.session(write=True) as session:
+                ensure_reference_data(session)
+        return services
+    except BaseException:
+        db.dispose()
+        raise

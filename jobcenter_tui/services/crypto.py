@@ -1,0 +1,98 @@
+"""SSN encryption: AES-256-GCM for the value, HMAC-SHA256 blind indexes for exact lookup.
+
+The master key lives in a file beside the store (mode 0600) or at ``JOBCENTER_KEY_FILE``, never
+in the database, so a copied database file alone reveals no SSN. Two sub-keys are derived from it
+with HKDF, one to encrypt and one to index, so the index cannot be used to decrypt.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import os
+from hashlib import sha256
+from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from jobcenter_tui.domain.ssn import Ssn
+
+_VERSION = b"\x01"
+_NONCE = 12
+_AAD = b"jobcenter:ssn:v1"
+
+
+class KeyFileError(RuntimeError):
+    """The key file is missing, unreadable, malformed or readable by others."""
+
+
+def _derive(master: bytes, purpose: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"jobcenter", info=purpose).derive(master)
+
+
+def create_key_file(path: Path) -> None:
+    """Write a new random master key, readable by the owner only; never overwrite one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = base64.b64encode(os.urandom(32)) + b"\n"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, key)
+    finally:
+        os.close(fd)
+
+
+def read_key_file(path: Path) -> bytes:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise KeyFileError(f"The key file {path} does not exist; run 'jobcenter init' first") from None
+    except OSError as exc:
+        raise KeyFileError(f"The key file {path} cannot be read: {exc.strerror}") from None
+    if os.name == "posix" and path.stat().st_mode & 0o077:
+        raise KeyFileError(f"The key file {path} is readable by other users; run: chmod 600 {path}")
+    try:
+        master = base64.b64decode(raw.strip(), validate=True)
+    except ValueError:
+        master = b""
+    if len(master) != 32:
+        raise KeyFileError(f"The key file {path} is not a jobcenter key")
+    return master
+
+
+class Keyring:
+    """Encrypts, decrypts and indexes SSNs with the store's key."""
+
+    def __init__(self, master: bytes) -> None:
+        self._aead = AESGCM(_derive(master, b"ssn-encryption"))
+        self._mac_key = _derive(master, b"ssn-blind-index")
+
+    @classmethod
+    def load(cls, path: Path, *, create: bool = False) -> "Keyring":
+        if create and not path.exists():
+            create_key_file(path)
+        return cls(read_key_file(path))
+
+    def __repr__(self) -> str:
+        return "Keyring(<secret>)"
+
+    def encrypt(self, ssn: Ssn) -> bytes:
+        nonce = os.urandom(_NONCE)
+        return _VERSION + nonce + self._aead.encrypt(nonce, ssn.digits().encode(), _AAD)
+
+    def decrypt(self, blob: bytes) -> Ssn:
+        if not blob or blob[:1] != _VERSION:
+            raise ValueError("unknown SSN ciphertext version")
+        nonce, body = blob[1 : 1 + _NONCE], blob[1 + _NONCE :]
+        return Ssn(self._aead.decrypt(nonce, body, _AAD).decode())
+
+    def _mac(self, label: str, value: str) -> str:
+        return hmac.new(self._mac_key, f"{label}:{value}".encode(), sha256).hexdigest()
+
+    def blind_index(self, ssn: Ssn) -> str:
+        """Equal SSNs give equal indexes; the index reveals nothing without the key."""
+        return self._mac("ssn", ssn.digits())
+
+    def last4_index(self, last4: str) -> str:
+        return self._mac("last4", last4)

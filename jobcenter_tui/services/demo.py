@@ -1,0 +1,377 @@
+"""Demo data: a realistic, deterministic store for training, screenshots and benchmarks.
+
+Names and addresses come from Faker (seeded), drawn into pools once and then combined with a
+seeded ``random.Random``, so 100,000 seekers take seconds rather than minutes and the same seed
+always gives the same store. Seekers are written with bulk inserts; the FTS triggers index them.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, insert
+from sqlmodel import select
+
+from jobcenter_tui.db.models import (
+    AppMeta,
+    Employer,
+    EmployerContact,
+    Enrollment,
+    EnrollmentStatusChange,
+    JobPosting,
+    JobSeeker,
+    Service,
+    Staff,
+)
+from jobcenter_tui.domain.permissions import Actor
+from jobcenter_tui.domain.record import parse_record
+from jobcenter_tui.services.audit import append_audit
+from jobcenter_tui.services.errors import ServiceError
+from jobcenter_tui.services.seeker_mapping import record_columns
+
+if TYPE_CHECKING:
+    from jobcenter_tui.services import Services
+
+DEMO_PASSWORD = "jobcenter-demo"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    display_name: str
+    role: str
+    office: str
+
+
+DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount("frontdesk", "Pat Front (front desk)", "front_desk", "TOP"),
+    DemoAccount("casemgr", "Casey Morgan (case manager)", "case_manager", "TOP"),
+    DemoAccount("casemgr2", "Jordan Ellis (case manager)", "case_manager", "WCH"),
+    DemoAccount("supervisor", "Sam Rivera (supervisor)", "supervisor", "TOP"),
+    DemoAccount("admin", "Alex Kim (administrator)", "admin", "TOP"),
+)
+
+OFFICES = {"TOP": ("Topeka", "66603", "20177"), "WCH": ("Wichita", "67202", "20173"), "KCK": ("Kansas City", "66101", "20209")}
+
+OCCUPATIONS = [
+    ("51-4121", "Welders, Cutters, Solderers, and Brazers"),
+    ("53-3032", "Heavy and Tractor-Trailer Truck Drivers"),
+    ("43-4051", "Customer Service Representatives"),
+    ("29-1141", "Registered Nurses"),
+    ("31-1131", "Nursing Assistants"),
+    ("41-2031", "Retail Salespersons"),
+    ("47-2111", "Electricians"),
+    ("49-9071", "Maintenance and Repair Workers, General"),
+    ("15-1232", "Computer User Support Specialists"),
+    ("35-2014", "Cooks, Restaurant"),
+    ("43-9061", "Office Clerks, General"),
+    ("53-7062", "Laborers and Freight, Stock, and Material Movers, Hand"),
+    ("51-2092", "Team Assemblers"),
+    ("11-9111", "Medical and Health Services Managers"),
+    ("13-2011", "Accountants and Auditors"),
+]
+
+SITUATIONS = (
+    ("adult_low_income", 20), ("dislocated", 18), ("veteran", 10), ("youth_osy", 8), ("youth_isy", 6),
+    ("employed", 10), ("older_worker", 8), ("self_service", 20),
+)
+
+
+class _Pools:
+    def __init__(self, seed: int) -> None:
+        from faker import Faker
+
+        fake = Faker("en_US")
+        fake.seed_instance(seed)
+        self.female = [fake.first_name_female() for _ in range(600)]
+        self.male = [fake.first_name_male() for _ in range(600)]
+        self.last = [fake.last_name() for _ in range(2500)]
+        self.streets = [fake.street_address() for _ in range(1500)]
+        self.companies = [fake.company() for _ in range(800)]
+        self.domains = ["example.com", "example.org", "example.net", "mail.example.com"]
+
+
+def _ssn(rng: random.Random, used: set[str]) -> str:
+    while True:
+        area = rng.randint(1, 899)
+        if area == 666:
+            continue
+        s = f"{area:03d}-{rng.randint(1, 99):02d}-{rng.randint(1, 9999):04d}"
+        if s not in used:
+            used.add(s)
+            return s
+
+
+def _at(day: date) -> datetime:
+    return datetime.combine(day, time(9, 0), tzinfo=timezone.utc)
+
+
+def _birth(rng: random.Random, today: date, lo: int, hi: int) -> date:
+    return today - timedelta(days=rng.randint(lo * 365 + 1, hi * 365 + 300))
+
+
+class DemoService:
+    def __init__(self, services: "Services") -> None:
+        self._s = services
+
+    def store_is_empty(self) -> bool:
+        with self._s.db.session() as session:
+            staff = session.exec(select(func.count()).select_from(Staff)).one()
+            seekers = session.exec(select(func.count()).select_from(JobSeeker)).one()
+        return staff == 0 and seekers == 0
+
+    def is_demo_store(self) -> bool:
+        with self._s.db.session() as session:
+            meta = session.get(AppMeta, "demo_store")
+            return meta is not None and meta.value == "true"
+
+    def seed(
+        self,
+        actor: Actor,
+        seekers: int = 2000,
+        seed: int = 2026,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> dict[str, int]:
+        """Fill an empty store; refuse one that holds anything, so demo accounts never appear in a real store."""
+        if not actor.is_system:
+            raise ServiceError("Demo data is made from the command line only")
+        if not self.store_is_empty():
+            raise ServiceError("The store already holds staff or job seekers; demo data goes only into an empty store")
+        rng = random.Random(seed)
+        today = self._s.today()
+        now = self._s.now()
+        pools = _Pools(seed)
+
+        with self._s.db.session(write=True) as session:
+            session.add(AppMeta(key="demo_store", value="true"))
+            session.add(AppMeta(key="demo_seed", value=str(seed)))
+        hasher = self._s.password_hasher
+        password_hash = hasher.hash(DEMO_PASSWORD)
+        from jobcenter_tui.db.models import StaffRole
+
+        with self._s.db.session(write=True) as session:
+            for acct in DEMO_ACCOUNTS:
+                staff = Staff(username=acct.username, display_name=acct.display_name, office=acct.office,
+                              password_hash=password_hash)
+                session.add(staff)
+                session.flush()
+                session.add(StaffRole(staff_id=staff.id, role=acct.role))
+            append_audit(session, actor, "demo.staff", at=now, changes={"accounts": [a.username for a in DEMO_ACCOUNTS]})
+
+        employers, postings = self._employers(rng, pools, today, max(8, seekers // 250))
+        seeker_ids = self._seekers(rng, pools, today, now, seekers, progress)
+        enrollments, services = self._cases(rng, today, seeker_ids)
+        with self._s.db.session(write=True) as session:
+            append_audit(session, actor, "demo.seed", at=self._s.now(), changes={
+                "seed": seed, "seekers": seekers, "employers": employers, "postings": postings,
+                "enrollments": enrollments, "services": services,
+            })
+        return {"seekers": seekers, "employers": employers, "postings": postings,
+                "enrollments": enrollments, "services": services, "staff": len(DEMO_ACCOUNTS)}
+
+    # --- pieces --------------------------------------------------------------------------------
+
+    def _employers(self, rng: random.Random, pools: _Pools, today: date, count: int) -> tuple[int, int]:
+        postings = 0
+        feins: set[str] = set()
+        with self._s.db.session(write=True) as session:
+            for i in range(count):
+                office = rng.choice(list(OFFICES))
+                city, zip_code, _ = OFFICES[office]
+                fein = f"{rng.randint(10, 99)}{rng.randint(0, 9999999):07d}"
+                while fein in feins:
+                    fein = f"{rng.randint(10, 99)}{rng.randint(0, 9999999):07d}"
+                feins.add(fein)
+                emp = Employer(
+                    id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                    name=pools.companies[i % len(pools.companies)], fein=fein,
+                    naics=rng.choice(["331512", "484121", "561422", "622110", "238210", "445110", "722511"]),
+                    address_line1=rng.choice(pools.streets), address_city=city, address_state="KS",
+                    address_zip=zip_code, status="active" if rng.random() < 0.9 else "pending_approval",
+                )
+                session.add(emp)
+                session.add(EmployerContact(
+                    id=str(uuid.UUID(int=rng.getrandbits(128), version=4)), employer_id=emp.id,
+                    name=f"{rng.choice(pools.female + pools.male)} {rng.choice(pools.last)}", title="Hiring Manager",
+                    phone=f"785555{rng.randint(0, 9999):04d}", email=f"hr{i}@{rng.choice(pools.domains)}",
+                ))
+                for _ in range(rng.randint(1, 4)):
+                    soc, title = rng.choice(OCCUPATIONS)
+                    low = rng.choice([13, 15, 17, 19, 22, 26, 31])
+                    posted = today - timedelta(days=rng.randint(0, 60))
+                    session.add(JobPosting(
+                        id=str(uuid.UUID(int=rng.getrandbits(128), version=4)), employer_id=emp.id, title=title,
+                        soc_code=soc, description=f"{title} wanted at {emp.name}.", city=city, state="KS",
+                        zip=zip_code, wage_min=low, wage_max=low + rng.randint(2, 8), wage_unit="hour",
+                        job_type=rng.choice(["full_time", "full_time", "part_time", "temporary"]),
+                        openings=rng.randint(1, 5), posted_date=posted, closing_date=posted + timedelta(days=45),
+                        status="active" if rng.random() < 0.8 else rng.choice(["on_hold", "filled", "closed"]),
+                        visibility="public" if rng.random() < 0.85 else "staff_referral_only",
+                    ))
+                    postings += 1
+        return count, postings
+
+    def _record(self, rng: random.Random, pools: _Pools, today: date, used: set[str]) -> dict[str, Any]:
+        situation = rng.choices([s for s, _ in SITUATIONS], weights=[w for _, w in SITUATIONS])[0]
+        female = rng.random() < 0.5
+        first = rng.choice(pools.female if female else pools.male)
+        last = rng.choice(pools.last)
+        office = rng.choices(list(OFFICES), weights=[5, 4, 2])[0]
+        city, zip_code, fips = OFFICES[office]
+        staff_assisted = situation != "self_service"
+        ages = {"youth_osy": (16, 24), "youth_isy": (14, 21), "older_worker": (55, 72)}.get(situation, (22, 58))
+        rec: dict[str, Any] = {
+            "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            "account_type": "staff_assisted" if staff_assisted else "self_service",
+            "first_name": first, "last_name": last,
+            "date_of_birth": _birth(rng, today, *ages).isoformat(),
+            "sex": "female" if female else "male",
+            "email": f"{first}.{last}{rng.randint(1, 999)}@{rng.choice(pools.domains)}".lower().replace(" ", "").replace("'", ""),
+            "phone": f"{rng.choice(['785', '316', '913'])}-555-{rng.randint(0, 9999):04d}",
+            "address": {"line1": rng.choice(pools.streets), "city": city, "state": "KS", "zip": zip_code},
+            "authorized_to_work": rng.random() > 0.02,
+            "veteran": {"status": "none"},
+            "hispanic_latino": rng.random() < 0.13,
+            "race": [rng.choices(["white", "black", "asian", "american_indian_alaska_native", "native_hawaiian_pacific_islander"],
+                                 weights=[72, 12, 5, 2, 1])[0]],
+            "disability": rng.random() < 0.08,
+            "education": {"highest_level": rng.choice(["hs_diploma", "hs_diploma", "some_postsecondary", "associate", "bachelor"]),
+                          "school_status": "not_attending_graduate"},
+            "employment": {"status": "unemployed", "ui_status": rng.choice(["claimant", "not_claimant"]),
+                           "weeks_unemployed": rng.randint(0, 40)},
+            "income": {"family_size": rng.randint(1, 6)},
+            "preferences": {"desired_occupations": [dict(zip(("soc_code", "title"), rng.choice(OCCUPATIONS)))],
+                            "job_types": ["full_time"]},
+        }
+        if rng.random() < 0.04:
+            rec["ssn_not_provided"] = True
+        elif staff_assisted or rng.random() < 0.5:
+            rec["ssn"] = _ssn(rng, used)
+        if not staff_assisted:
+            for key in ("veteran", "disability", "hispanic_latino", "race"):
+                rec.pop(key, None)
+            return rec
+        rec["office"] = office
+        rec["case_manager"] = "casemgr2" if office == "WCH" else "casemgr"
+        rec["address"]["county_fips"] = fips
+        size = rec["income"]["family_size"]
+        low = rng.random() < 0.5
+        rec["income"].update({
+            "annual_family_income": rng.randint(6000, 15000 + 5000 * size) if low else rng.randint(40000, 95000),
+            "snap": low and rng.random() < 0.5, "tanf": low and rng.random() < 0.15,
+        })
+        male_selective = not female and situation != "older_worker"
+        if male_selective:
+            rec["selective_service"] = {"status": "registered" if rng.random() < 0.93 else "not_registered"}
+        if situation == "dislocated":
+            reason = rng.choice(["laid_off", "plant_closure", "layoff_notice", "closure_announced_with_date", "terminated"])
+            rec["dislocation"] = {"reason": reason, "date": (today - timedelta(days=rng.randint(5, 200))).isoformat(),
+                                  "employer": rng.choice(pools.companies), "ui_eligible_or_exhausted": True}
+            rec["employment"]["unlikely_to_return"] = True
+            rec["employment"]["ui_status"] = "claimant"
+            if rng.random() < 0.1:
+                rec["taa"] = {"petition_number": f"TA-W-{rng.randint(90000, 99999)}", "certified": True}
+        elif situation == "veteran":
+            days = rng.choice([120, 181, 400, 1460, 2920])
+            rec["veteran"] = {"status": "veteran", "active_duty_days": days, "discharge": rng.choice(["honorable", "honorable", "general"]),
+                              "disabled_veteran": rng.random() < 0.25,
+                              "separation_date": (today - timedelta(days=rng.randint(60, 3000))).isoformat()}
+            if male_selective:
+                rec["selective_service"] = {"status": "exempt"}
+        elif situation in ("youth_osy", "youth_isy"):
+            if situation == "youth_isy":
+                rec["education"] = {"highest_grade_completed": rng.randint(8, 11), "highest_level": "none",
+                                    "school_status": rng.choice(["in_secondary", "in_alternative"])}
+                rec["employment"] = {"status": "not_in_labor_force"}
+            else:
+                rec["education"] = {"highest_level": rng.choice(["none", "hs_diploma"]),
+                                    "school_status": rng.choice(["not_attending_dropout", "not_attending_graduate"])}
+            rec["income"]["free_reduced_lunch"] = rng.random() < 0.6
+            rec["barriers"] = {"basic_skills_deficient": rng.random() < 0.4, "pregnant_or_parenting": rng.random() < 0.15,
+                               "homeless": rng.random() < 0.05, "needs_additional_assistance": rng.random() < 0.3}
+        elif situation == "employed":
+            rec["employment"] = {"status": "employed", "ui_status": "not_claimant"}
+        return rec
+
+    def _seekers(self, rng: random.Random, pools: _Pools, today: date, now: datetime, count: int,
+                 progress: Callable[[int, int], None] | None) -> list[tuple[str, str, str]]:
+        used: set[str] = set()
+        keyring = self._s.keyring
+        out: list[tuple[str, str, str]] = []  # (id, account_type, situation key: dislocated/youth/other)
+        batch_size = 2000
+        done = 0
+        while done < count:
+            rows = []
+            for _ in range(min(batch_size, count - done)):
+                rec = parse_record(self._record(rng, pools, today, used), today)
+                cols = record_columns(rec, keyring)
+                activity = now - timedelta(days=rng.randint(0, 400), minutes=rng.randint(0, 600))
+                cols.update(id=rec.id, version=1, created_at=activity, created_by="demo", updated_at=activity,
+                            updated_by="demo", last_activity_at=activity)
+                rows.append(cols)
+                kind = "dislocated" if rec.dislocation else ("youth" if rec.education and rec.education.school_status
+                                                             and rec.date_of_birth > today.replace(year=today.year - 25) else "other")
+                out.append((rec.id or "", rec.account_type or "staff_assisted", kind))
+            with self._s.db.session(write=True) as session:
+                session.execute(insert(JobSeeker), rows)
+            done += len(rows)
+            if progress:
+                progress(done, count)
+        return out
+
+    def _cases(self, rng: random.Random, today: date, seekers: list[tuple[str, str, str]]) -> tuple[int, int]:
+        enrollments: list[dict[str, Any]] = []
+        changes: list[dict[str, Any]] = []
+        services: list[dict[str, Any]] = []
+
+        def new_id() -> str:
+            return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+        for seeker_id, account_type, kind in seekers:
+            if account_type != "staff_assisted" or rng.random() > 0.35:
+                continue
+            program = {"dislocated": "WIOA_DW", "youth": "WIOA_YOUTH"}.get(kind, rng.choice(["WP", "WP", "WIOA_ADULT"]))
+            status = rng.choices(["pending", "open", "closed"], weights=[15, 60, 25])[0]
+            start = today - timedelta(days=rng.randint(10, 300))
+            eid = new_id()
+            row: dict[str, Any] = {
+                "id": eid, "version": 1, "seeker_id": seeker_id, "program": program, "status": status,
+                "youth_category": ("OSY" if rng.random() < 0.6 else "ISY") if program == "WIOA_YOUTH" else None,
+                "attested_by": "casemgr", "attested_at": _at(start),
+                "participation_date": None, "exit_date": None, "exit_reason": None, "closed_by": None,
+                "created_at": _at(start), "created_by": "casemgr",
+                "eligibility_snapshot": None, "attestation": {"documents": ["proof_of_identity"], "note": "demo data"},
+                "determination_id": None,
+            }
+            changes.append({"enrollment_id": eid, "from_status": None, "to_status": "pending",
+                            "at": row["created_at"], "by": "casemgr", "reason": "enrolled (demo)"})
+            if status != "pending":
+                row["participation_date"] = start
+                changes.append({"enrollment_id": eid, "from_status": "pending", "to_status": "open",
+                                "at": _at(start), "by": "casemgr", "reason": "first participation service"})
+                day = start
+                for code in ["B01", "B02"] + rng.sample(["B03", "B07", "I01", "I03", "T01", "U01"], rng.randint(0, 3)):
+                    services.append({"id": new_id(), "version": 1, "seeker_id": seeker_id, "enrollment_id": eid, "code": code,
+                                     "status": "completed", "start_date": day, "end_date": day, "staff": "casemgr",
+                                     "provider": None, "notes": None, "cost": None, "gap_reason": None,
+                                     "created_at": _at(day)})
+                    day = day + timedelta(days=rng.randint(1, 20))
+                if status == "closed":
+                    last = services[-1]["end_date"]
+                    row.update(exit_date=last, exit_reason=rng.choice(["completed", "other"]), closed_by="casemgr")
+                    changes.append({"enrollment_id": eid, "from_status": "open", "to_status": "closed",
+                                    "at": _at(last), "by": "casemgr", "reason": "exit"})
+            enrollments.append(row)
+        with self._s.db.session(write=True) as session:
+            for chunk in range(0, len(enrollments), 5000):
+                session.execute(insert(Enrollment), enrollments[chunk:chunk + 5000])
+            for chunk in range(0, len(changes), 5000):
+                session.execute(insert(EnrollmentStatusChange), changes[chunk:chunk + 5000])
+            for chunk in range(0, len(services), 5000):
+                session.execute(insert(Service), services[chunk:chunk + 5000])
+        return len(enrollments), len(services)
