@@ -249,6 +249,10 @@ class StaffService:
             raise outcome
         return outcome
 
+    def logout(self, actor: Actor) -> None:
+        with self._s.db.session(write=True) as session:
+            append_audit(session, actor, "logout", at=self._s.now(), entity="staff", entity_id=actor.username)
+
     def _verify(self, hashed: str, password: str) -> bool:
         try:
             return self._hasher.verify(hashed, password)

@@ -1,0 +1,70 @@
+"""The console: a Textual app that gets its services from the caller (never builds its own)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from jobcenter_tui.domain.permissions import Actor
+from jobcenter_tui.services import Services, os_identity
+
+
+class JobCenterApp(App[None]):
+    """Sign-in first; everything after it runs as the signed-in staff member."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "jobcenter"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+    ]
+
+    def __init__(self, services: Services, *, actor: Actor | None = None) -> None:
+        super().__init__()
+        self.services = services
+        self.actor: Actor | None = actor
+        self.os_user, self.terminal = os_identity()
+
+    def on_mount(self) -> None:
+        if self.actor is not None:
+            self._open_main()
+        else:
+            from jobcenter_tui.screens.login import LoginScreen
+
+            self.push_screen(LoginScreen())
+
+    def signed_in(self, actor: Actor) -> None:
+        """Called by the sign-in screen once the services accepted the staff member."""
+        self.actor = actor
+        self._open_main()
+
+    def _open_main(self) -> None:
+        from jobcenter_tui.screens.main import MainScreen
+
+        assert self.actor is not None
+        office = f" · office {self.actor.office}" if self.actor.office else ""
+        self.sub_title = f"{self.actor.display_name}{office}"
+        self.switch_screen(MainScreen()) if len(self.screen_stack) > 1 else self.push_screen(MainScreen())
+
+    def sign_out(self) -> None:
+        from jobcenter_tui.screens.login import LoginScreen
+
+        if self.actor is not None:
+            self.services.staff.logout(self.actor)
+        self.actor = None
+        self.sub_title = ""
+        self.switch_screen(LoginScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette offers every key binding of the current screen too: one list, never out of step."""
+        yield from super().get_system_commands(screen)
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.action in seen or active.node is self:
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(binding.description, f"Key: {key}", partial(active.node.run_action, binding.action))

@@ -1,0 +1,365 @@
+"""The ``jobcenter`` command. Heavy imports happen inside each command so ``--help`` is instant."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+import typer
+
+if TYPE_CHECKING:
+    from jobcenter_tui.services import Services
+
+app = typer.Typer(
+    help="jobcenter: case management for American Job Center staff. Run without a command to open the console.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,  # locals may hold personal data
+    rich_markup_mode=None,
+)
+db_app = typer.Typer(help="The store: migrations.", no_args_is_help=True)
+staff_app = typer.Typer(help="Staff accounts, roles and program access.", no_args_is_help=True)
+seekers_app = typer.Typer(help="Job seeker records: import and export (JSON Lines, the record layout).", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(staff_app, name="staff")
+app.add_typer(seekers_app, name="seekers")
+app.add_typer(audit_app, name="audit")
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def _open() -> "Services":
+    from jobcenter_tui.logs import install_redaction
+    from jobcenter_tui.services import open_services
+    from jobcenter_tui.services.crypto import KeyFileError
+
+    install_redaction()
+    try:
+        return open_services()
+    except KeyFileError as exc:
+        _fail(str(exc), 2)
+        raise  # unreachable
+
+
+def _read_password(from_stdin: bool, prompt: str = "Password") -> str:
+    if from_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            _fail("--password-stdin: no password on standard input", 2)
+        return line.rstrip("\r\n")
+    return typer.prompt(prompt, hide_input=True, confirmation_prompt=True)
+
+
+def _handle(fn):  # type: ignore[no-untyped-def]
+    """Run a service call and turn its refusals into a message and an exit status."""
+    from jobcenter_tui.services.errors import InvalidInput, PermissionDenied, ServiceError
+
+    try:
+        return fn()
+    except InvalidInput as exc:
+        for field, message in exc.errors.items():
+            typer.echo(f"{field}: {message}", err=True)
+        raise typer.Exit(2) from None
+    except (ServiceError, PermissionDenied) as exc:
+        _fail(str(exc), 1)
+
+
+@app.callback(invoke_without_command=True)
+def console(ctx: typer.Context) -> None:
+    """Open the console (sign in as a staff member)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    services = _open()
+    from jobcenter_tui.app import JobCenterApp
+
+    try:
+        JobCenterApp(services).run()
+    finally:
+        services.close()
+
+
+@app.command()
+def init(
+    admin: str = typer.Option(..., "--admin", help="User name of the first administrator"),
+    name: str = typer.Option("Administrator", "--name", help="The administrator's display name"),
+    office: Optional[str] = typer.Option(None, "--office", help="Office code"),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password as one line on stdin"),
+) -> None:
+    """Create the store and its first administrator."""
+    services = _open()
+    try:
+        if services.staff.count():
+            _fail("The store already has staff accounts; use 'jobcenter staff add'.", 1)
+        password = _read_password(password_stdin)
+        from jobcenter_tui.services import system_actor
+
+        view = _handle(lambda: services.staff.add(system_actor(), admin, name, password, ["admin"], office, audit_action="staff.init"))
+        typer.echo(f"Store ready at {services.settings.database_url}; administrator {view.username} created.")
+    finally:
+        services.close()
+
+
+@app.command()
+def demo(
+    seekers: int = typer.Option(2000, "--seekers", min=0, help="How many job seekers to generate"),
+    seed: int = typer.Option(2026, "--seed", help="Seed: the same seed gives the same store"),
+    if_empty: bool = typer.Option(False, "--if-empty", help="Do nothing (and succeed) when the store already holds data"),
+) -> None:
+    """Fill an empty store with realistic demo data and demo staff accounts."""
+    services = _open()
+    try:
+        from jobcenter_tui.services import system_actor
+
+        if not services.demo.store_is_empty():
+            if if_empty:
+                if services.demo.is_demo_store():
+                    _print_demo_accounts()
+                else:
+                    typer.echo("The store already holds data; no demo data added.")
+                return
+            _fail("The store already holds staff or job seekers; demo data goes only into an empty store.", 1)
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), transient=True, disable=not sys.stderr.isatty()) as bar:
+            task = bar.add_task("Job seekers", total=seekers)
+            counts = _handle(lambda: services.demo.seed(system_actor(), seekers=seekers, seed=seed,
+                                                        progress=lambda done, total: bar.update(task, completed=done)))
+        typer.echo("Demo store ready: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+        _print_demo_accounts()
+    finally:
+        services.close()
+
+
+def _print_demo_accounts() -> None:
+    from jobcenter_tui.services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    typer.echo(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
+    for acct in DEMO_ACCOUNTS:
+        typer.echo(f"  {acct.username:<11} {acct.role:<13} office {acct.office}")
+
+
+# --- db ------------------------------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the store's tables up to this version of jobcenter."""
+    from jobcenter_tui.config import load_settings
+    from jobcenter_tui.db.engine import Database
+    from jobcenter_tui.db.migrate import current_revision, upgrade
+
+    db = Database(load_settings().database_url)
+    try:
+        before = current_revision(db)
+        upgrade(db)
+        after = current_revision(db)
+    finally:
+        db.dispose()
+    typer.echo(f"Store at revision {after}" + ("" if before == after else f" (was {before or 'empty'})"))
+
+
+# --- staff ---------------------------------------------------------------------------------------
+
+
+@staff_app.command("add")
+def staff_add(
+    username: str,
+    name: str = typer.Option(..., "--name", help="Display name"),
+    role: list[str] = typer.Option(..., "--role", help="Role (repeat for several): front_desk, case_manager, supervisor, admin"),
+    office: Optional[str] = typer.Option(None, "--office"),
+    password_stdin: bool = typer.Option(False, "--password-stdin"),
+) -> None:
+    """Create a staff account."""
+    services = _open()
+    try:
+        from jobcenter_tui.services import system_actor
+
+        password = _read_password(password_stdin)
+        view = _handle(lambda: services.staff.add(system_actor(), username, name, password, role, office))
+        typer.echo(f"Created {view.username} ({', '.join(view.roles)})")
+    finally:
+        services.close()
+
+
+@staff_app.command("list")
+def staff_list(as_json: bool = typer.Option(False, "--json")) -> None:
+    """List staff accounts with their roles and program grants."""
+    services = _open()
+    try:
+        from jobcenter_tui.services import system_actor
+
+        views = _handle(lambda: services.staff.list(system_actor()))
+        if as_json:
+            typer.echo(json.dumps([{"username": v.username, "display_name": v.display_name, "office": v.office,
+                                    "status": v.status, "roles": list(v.roles), "programs": list(v.programs)} for v in views]))
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table("user", "name", "office", "status", "roles", "program grants", "last sign-in")
+        for v in views:
+            table.add_row(v.username, v.display_name, v.office or "", v.status, ", ".join(v.roles),
+                          ", ".join(v.programs), v.last_login_at.strftime("%Y-%m-%d %H:%M") if v.last_login_at else "")
+        Console(markup=False, highlight=False).print(table)
+    finally:
+        services.close()
+
+
+@staff_app.command("disable")
+def staff_disable(username: str, reason: Optional[str] = typer.Option(None, "--reason")) -> None:
+    """Disable an account: it can no longer sign in."""
+    services = _open()
+    try:
+        from jobcenter_tui.services import system_actor
+
+        _handle(lambda: services.staff.set_status(system_actor(), username, "disabled", reason))
+        typer.echo(f"Disabled {username}")
+    finally:
+        services.close()
+
+
+@staff_app.command("enable")
+def staff_enable(username: str) -> None:
+    """Enable a disabled account again."""
+    services = _open()
+    try:
+        from jobcenter_tui.services import system_actor
+
+        _handle(lambda: services.staff.set_status(system_actor(), username, "active"))
+        typer.echo(f"Enabled {username}")
+    finally:
+        services.close()
+
+
+def _grant(username: str, role: Optional[str], program: Optional[str], level: Optional[str], revoke: bool) -> None:
+    services = _open()
+    try:
+        from jobcenter_tui.services import system_actor
+
+        view = _handle(lambda: services.staff.grant(system_actor(), username, role=role, program=program, level=level, revoke=revoke))
+        typer.echo(f"{view.username}: roles {', '.join(view.roles) or '-'}; program grants {', '.join(view.programs) or '-'}")
+    finally:
+        services.close()
+
+
+@staff_app.command("grant")
+def staff_grant(
+    username: str,
+    role: Optional[str] = typer.Option(None, "--role", help="Give a role"),
+    program: Optional[str] = typer.Option(None, "--program", help="Give access to one program (with --level)"),
+    level: Optional[str] = typer.Option(None, "--level", help="view, edit or create"),
+) -> None:
+    """Give a role, or a level of access to one program."""
+    _grant(username, role, program, level, False)
+
+
+@staff_app.command("revoke")
+def staff_revoke(
+    username: str,
+    role: Optional[str] = typer.Option(None, "--role"),
+    program: Optional[str] = typer.Option(None, "--program"),
+    level: Optional[str] = typer.Option(None, "--level"),
+) -> None:
+    """Take back a role or a program grant."""
+    _grant(username, role, program, level, True)
+
+
+@staff_app.command("reset-password")
+def staff_reset_password(username: str, password_stdin: bool = typer.Option(False, "--password-stdin")) -> None:
+    """Set a new password for an account (and clear its failed sign-ins)."""
+    services = _open()
+    try:
+        from jobcenter_tui.services import system_actor
+
+        password = _read_password(password_stdin, "New password")
+        _handle(lambda: services.staff.reset_password(system_actor(), username, password))
+        typer.echo(f"Password reset for {username}")
+    finally:
+        services.close()
+
+
+# --- seekers -------------------------------------------------------------------------------------
+
+
+@seekers_app.command("import")
+def seekers_import(file: Path = typer.Argument(..., help="JSON Lines file, one record per line")) -> None:
+    """Import records. Prints a JSON summary; exit 1 when a line was rejected, 2 when the file is unreadable."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        typer.echo(json.dumps({"error": f"cannot read {file}: {reason}"}), err=True)
+        raise typer.Exit(2) from None
+    services = _open()
+    try:
+        from jobcenter_tui.services import system_actor
+
+        summary = _handle(lambda: services.seekers.import_records(system_actor(), text.splitlines(), source=str(file)))
+    finally:
+        services.close()
+    result = summary.as_json()
+    if summary.unchanged:
+        result["unchanged"] = summary.unchanged
+    typer.echo(json.dumps(result))
+    raise typer.Exit(1 if summary.rejected else 0)
+
+
+@seekers_app.command("export")
+def seekers_export(out: Optional[Path] = typer.Option(None, "--out", help="File to write (mode 0600); default stdout")) -> None:
+    """Export every record as JSON Lines (full SSNs: keep the file safe)."""
+    import os
+
+    services = _open()
+    try:
+        from jobcenter_tui.services import system_actor
+
+        lines = _handle(lambda: services.seekers.export_records(system_actor(), destination=str(out or "stdout")))
+        if out is None:
+            for line in lines:
+                sys.stdout.write(line + "\n")
+            return
+        tmp = out.with_name(out.name + ".part")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        count = 0
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            for line in lines:
+                fh.write(line + "\n")
+                count += 1
+        os.replace(tmp, out)
+        typer.echo(f"Exported {count} records to {out}", err=True)
+    finally:
+        services.close()
+
+
+# --- audit ---------------------------------------------------------------------------------------
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the audit log's hash chain; exit 1 when a row was changed, removed or reordered."""
+    services = _open()
+    try:
+        from jobcenter_tui.services import system_actor
+
+        report = services.audit.verify(system_actor())
+    finally:
+        services.close()
+    if report.ok:
+        typer.echo(f"Audit log intact: {report.rows} rows, hash chain verified.")
+        return
+    _fail(f"Audit log TAMPERED: row {report.first_bad_id} {report.problem}.", 1)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

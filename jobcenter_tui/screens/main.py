@@ -1,0 +1,73 @@
+"""The home screen after sign-in: who is signed in, what they may do, the state of the store."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, Static
+
+from jobcenter_tui.domain.permissions import ProgramLevel
+from jobcenter_tui.domain.programs import PROGRAMS
+
+
+class MainScreen(Screen[None]):
+    BINDINGS = [
+        Binding("f10", "sign_out", "Sign out", id="main.sign_out"),
+        Binding("f5", "refresh", "Refresh", id="main.refresh"),
+    ]
+
+    class Counts(Message):
+        def __init__(self, seekers: int) -> None:
+            super().__init__()
+            self.seekers = seekers
+
+    def compose(self) -> ComposeResult:
+        actor = self.app.actor  # type: ignore[attr-defined]
+        yield Header()
+        with Horizontal(id="main-body"):
+            with Vertical(id="who", classes="panel"):
+                yield Static("Signed in", classes="panel-title")
+                yield Label(actor.display_name, id="who-name", markup=False)
+                yield Label(f"User {actor.username}", markup=False)
+                yield Label(f"Office {actor.office or '—'}", id="who-office", markup=False)
+                yield Label(f"Roles {', '.join(sorted(actor.roles)) or '—'}", id="who-roles", markup=False)
+                yield Static("Store", classes="panel-title")
+                yield Label("Job seekers …", id="store-seekers", markup=False)
+            with Vertical(id="access", classes="panel"):
+                yield Static("Program access", classes="panel-title")
+                yield DataTable(id="program-access", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        actor = self.app.actor  # type: ignore[attr-defined]
+        table = self.query_one("#program-access", DataTable)
+        table.add_columns("Program", "View", "Edit", "Enroll")
+        for program in PROGRAMS:
+            levels = actor.program_levels.get(program.code.value, frozenset())
+            marks = [("yes" if lv.value in levels else "—") for lv in (ProgramLevel.VIEW, ProgramLevel.EDIT, ProgramLevel.CREATE)]
+            table.add_row(Text(program.name), *marks, key=program.code.value)
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self._load_counts()
+
+    @work(thread=True, exclusive=True, group="main-counts")
+    def _load_counts(self) -> None:
+        app = self.app
+        try:
+            count = app.services.seekers.count(app.actor)  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001 - a missing privilege shows as unknown, not a crash
+            count = -1
+        self.post_message(self.Counts(count))
+
+    def on_main_screen_counts(self, message: Counts) -> None:
+        label = self.query_one("#store-seekers", Label)
+        label.update("Job seekers: not visible to you" if message.seekers < 0 else f"Job seekers {message.seekers:,}")
+
+    def action_sign_out(self) -> None:
+        self.app.sign_out()  # type: ignore[attr-defined]
