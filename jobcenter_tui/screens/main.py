@@ -29,22 +29,22 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         actor = self.app.actor  # type: ignore[attr-defined]
         yield Header()
-        with Horizontal(id="main-body"):
-            with Vertical(id="who", classes="panel"):
-                yield Static("Signed in", classes="panel-title")
-                yield Label(actor.display_name, id="who-name", markup=False)
-                yield Label(f"User {actor.username}", markup=False)
-                yield Label(f"Office {actor.office or '—'}", id="who-office", markup=False)
-                yield Label(f"Roles {', '.join(sorted(actor.roles)) or '—'}", id="who-roles", markup=False)
-                yield Static("Store", classes="panel-title")
-                yield Label("Job seekers …", id="store-seekers", markup=False)
+        with Vertical(id="main-body"):
+            with Horizontal(id="who", classes="panel"):
+                with Vertical(classes="who-col"):
+                    yield Label(actor.display_name, id="who-name", markup=False)
+                    yield Label(f"User {actor.username} · office {actor.office or '—'}", id="who-office", markup=False)
+                with Vertical(classes="who-col"):
+                    yield Label(f"Roles {', '.join(sorted(actor.roles)) or '—'}", id="who-roles", markup=False)
+                    yield Label("Job seekers …", id="store-seekers", markup=False)
             with Vertical(id="access", classes="panel"):
-                yield Static("Program access", classes="panel-title")
                 yield DataTable(id="program-access", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
         actor = self.app.actor  # type: ignore[attr-defined]
+        self.query_one("#who").border_title = "Signed in"
+        self.query_one("#access").border_title = "Program access (enrollments)"
         table = self.query_one("#program-access", DataTable)
         table.add_columns("Program", "View", "Edit", "Enroll")
         for program in PROGRAMS:

@@ -1,0 +1,41 @@
+# The two commands: `make run` and `make test`. Both create the virtualenv and install what they need.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test lint screenshots bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.run-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@ $(VENV)/.run-installed
+
+## Open the console on the local store (demo data is added when the store is empty).
+run: $(VENV)/.run-installed
+	$(BIN)/jobcenter demo --if-empty
+	$(BIN)/jobcenter
+
+## Install the test extras and run the whole suite plus the layer contracts.
+test: $(VENV)/.test-installed
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest -n auto -p no:cacheprovider
+
+lint: $(VENV)/.test-installed
+	$(BIN)/lint-imports
+
+## Regenerate the README screenshots (docs/screenshots/*.svg).
+screenshots: $(VENV)/.test-installed
+	$(BIN)/python scripts/screenshots.py
+
+## Speed figures for the README (not part of the test suite).
+bench: $(VENV)/.test-installed
+	$(BIN)/python benchmarks/bench_store.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,45 @@
+"""Write SVG screenshots of the main screens into docs/screenshots (Textual's save_screenshot)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+
+
+async def main() -> None:
+    os.environ["JOBCENTER_HOME"] = tempfile.mkdtemp(prefix="jobcenter-shots-")
+    sys.path.insert(0, str(ROOT))
+    from textual.widgets import Input
+
+    from jobcenter_tui.app import JobCenterApp
+    from jobcenter_tui.services import open_services, system_actor
+    from jobcenter_tui.services.demo import DEMO_PASSWORD
+
+    services = open_services()
+    services.demo.seed(system_actor(), seekers=500, seed=2026)
+    OUT.mkdir(parents=True, exist_ok=True)
+    app = JobCenterApp(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for field in app.screen.query(Input):
+            field.cursor_blink = False
+        await pilot.press(*"casemgr")
+        await pilot.pause()
+        app.save_screenshot(filename="login.svg", path=str(OUT))
+        await pilot.press("enter", *DEMO_PASSWORD, "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.5)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app.save_screenshot(filename="main.svg", path=str(OUT))
+    services.close()
+    print(f"wrote {', '.join(p.name for p in sorted(OUT.glob('*.svg')))} to {OUT}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
