@@ -121,3 +121,23 @@ def test_import_updates_by_id_and_audits_the_change(empty_home: Path, tmp_path: 
     fields = json.loads(changes)["fields"]
     assert fields["phone"] == {"old": "785-555-0143", "new": "785-555-0199"}
     assert fields["income.annual_family_income"] == {"old": "[redacted]", "new": "[redacted]"}
+
+
+def test_same_ssn_twice_in_one_file_keeps_the_first(empty_home: Path, tmp_path: Path) -> None:
+    a = '{"first_name": "A", "last_name": "One", "date_of_birth": "1990-01-01", "ssn": "219-09-9998"}'
+    b = '{"first_name": "B", "last_name": "Two", "date_of_birth": "1991-01-01", "ssn": "219099998"}'
+    code, summary = _import(tmp_path, a, b)
+    assert code == 1 and summary["created"] == 1
+    assert summary["rejected"][0]["line"] == 2
+    assert "line 1 of this file" in summary["rejected"][0]["errors"][0]["message"]
+    assert _seekers(empty_home) == 1
+
+
+def test_a_record_repeated_in_one_file_is_created_then_updated(empty_home: Path, tmp_path: Path) -> None:
+    rid = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    first = f'{{"id": "{rid}", "first_name": "A", "last_name": "One", "date_of_birth": "1990-01-01"}}'
+    second = f'{{"id": "{rid}", "first_name": "A", "last_name": "Uno", "date_of_birth": "1990-01-01"}}'
+    code, summary = _import(tmp_path, first, second)
+    assert code == 0 and summary["created"] == 1 and summary["updated"] == 1
+    exported = json.loads(runner.invoke(app, ["seekers", "export"]).stdout)
+    assert exported["id"] == rid and exported["last_name"] == "Uno"

@@ -11,12 +11,49 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from jobcenter_tui.db.guards import lock_audit_chain
 from jobcenter_tui.db.models import AuditEntry
 from jobcenter_tui.domain.audit import GENESIS_HASH, AuditContent, chain_hash
 from jobcenter_tui.domain.permissions import Actor
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One thing to write into the audit log."""
+
+    action: str
+    entity: str | None = None
+    entity_id: str | None = None
+    changes: dict[str, Any] | None = None
+    reason: str | None = None
+
+
+def append_audit_events(session: Session, actor: Actor | None, events: list[AuditEvent], *, at: datetime,
+                        staff: str | None = None) -> None:
+    """Append events to the chain, in order, in ``session``'s transaction (one query, one insert)."""
+    if not events:
+        return
+    lock_audit_chain(session)
+    prev = session.exec(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first() or GENESIS_HASH  # type: ignore[union-attr]
+    who = staff if staff is not None else (actor.username if actor else None)
+    rows = []
+    for event in events:
+        content = AuditContent(
+            at=at, staff=who, os_user=actor.os_user if actor else None, terminal=actor.terminal if actor else None,
+            action=event.action, entity=event.entity, entity_id=event.entity_id, changes=event.changes,
+            reason=event.reason,
+        )
+        digest = chain_hash(prev, content)
+        rows.append({
+            "at": at, "staff": who, "os_user": content.os_user, "terminal": content.terminal,
+            "action": event.action, "entity": event.entity, "entity_id": event.entity_id,
+            "changes": event.changes, "reason": event.reason, "prev_hash": prev, "hash": digest,
+        })
+        prev = digest
+    session.execute(insert(AuditEntry), rows)
 
 
 def append_audit(
@@ -30,38 +67,9 @@ def append_audit(
     changes: dict[str, Any] | None = None,
     reason: str | None = None,
     staff: str | None = None,
-) -> AuditEntry:
+) -> None:
     """Append one row to the chain, in ``session``'s transaction."""
-    lock_audit_chain(session)
-    last = session.exec(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()  # type: ignore[union-attr]
-    prev = last or GENESIS_HASH
-    content = AuditContent(
-        at=at,
-        staff=staff if staff is not None else (actor.username if actor else None),
-        os_user=actor.os_user if actor else None,
-        terminal=actor.terminal if actor else None,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        changes=changes,
-        reason=reason,
-    )
-    row = AuditEntry(
-        at=at,
-        staff=content.staff,
-        os_user=content.os_user,
-        terminal=content.terminal,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        changes=changes,
-        reason=reason,
-        prev_hash=prev,
-        hash=chain_hash(prev, content),
-    )
-    session.add(row)
-    session.flush()
-    return row
+    append_audit_events(session, actor, [AuditEvent(action, entity, entity_id, changes, reason)], at=at, staff=staff)
 
 
 @dataclass(frozen=True)

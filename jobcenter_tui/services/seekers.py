@@ -6,14 +6,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func
+from types import SimpleNamespace
+
+from sqlalchemy import func, insert
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
-from jobcenter_tui.db.models import JobSeeker, Staff
+from jobcenter_tui.db.models import JobSeeker, Staff, new_id
 from jobcenter_tui.domain.audit import diff_changes
 from jobcenter_tui.domain.permissions import Actor, Privilege
 from jobcenter_tui.domain.record import RecordInvalid, SeekerRecord, parse_record
-from jobcenter_tui.services.audit import append_audit
+from jobcenter_tui.services.audit import AuditEvent, append_audit, append_audit_events
 from jobcenter_tui.services.seeker_mapping import record_columns, row_record_dict
 
 if TYPE_CHECKING:
@@ -77,71 +80,93 @@ class SeekerService:
         return summary
 
     def _write_batch(self, actor: Actor, batch: list[tuple[int, SeekerRecord]], summary: ImportSummary) -> None:
-        with self._s.db.session(write=True) as session:
-            staff_names = set(session.exec(select(Staff.username)).all())
-            for number, record in batch:
-                errors = self._store_checks(session, record, staff_names)
-                if errors:
-                    summary.rejected.append({"line": number, "errors": errors})
-                    continue
-                savepoint = session.begin_nested()
-                try:
-                    outcome = self._save(session, actor, record, line=number)
-                    savepoint.commit()
-                except Exception as exc:  # noqa: BLE001 - the line is reported, the rest goes on
-                    savepoint.rollback()
-                    summary.rejected.append(
-                        {"line": number, "errors": [{"field": "(record)", "message": f"could not be saved: {type(exc).__name__}"}]}
-                    )
-                    continue
-                setattr(summary, outcome, getattr(summary, outcome) + 1)
+        """Write a batch in one transaction; if the store refuses it, retry line by line.
 
-    def _store_checks(self, session: Session, record: SeekerRecord, staff_names: set[str]) -> list[dict[str, str]]:
-        """Rules that need the store: the case manager exists, the SSN is nobody else's."""
-        errors: list[dict[str, str]] = []
-        if record.case_manager is not None and record.case_manager not in staff_names:
-            errors.append({"field": "case_manager", "message": f"no staff account named {record.case_manager}"})
-        if record.ssn is not None:
-            holder = session.exec(
-                select(JobSeeker.id).where(JobSeeker.ssn_index == self._s.keyring.blind_index(record.ssn))
-            ).first()
-            if holder is not None and holder != record.id:
-                errors.append({"field": "ssn", "message": f"already belongs to another job seeker (record {holder})"})
-        return errors
+        The checks run inside the write transaction (BEGIN IMMEDIATE), so what they saw cannot
+        change before the insert; a refusal here is unexpected, and the retry finds the line.
+        """
+        try:
+            with self._s.db.session(write=True) as session:
+                outcome = self._apply(session, actor, batch)
+        except DBAPIError:
+            if len(batch) == 1:
+                summary.rejected.append({"line": batch[0][0], "errors": [
+                    {"field": "(record)", "message": "could not be saved; the store refused it"}]})
+                return
+            for item in batch:
+                self._write_batch(actor, [item], summary)
+            return
+        summary.rejected.extend(outcome.rejected)
+        summary.created += outcome.created
+        summary.updated += outcome.updated
+        summary.unchanged += outcome.unchanged
 
-    def _save(self, session: Session, actor: Actor, record: SeekerRecord, *, line: int) -> str:
+    def _apply(self, session: Session, actor: Actor, batch: list[tuple[int, SeekerRecord]]) -> ImportSummary:
+        keyring = self._s.keyring
         now = self._s.now()
-        cols = record_columns(record, self._s.keyring)
-        if cols.get("office") is None and actor.office:
-            cols["office"] = actor.office
-        row = session.exec(select(JobSeeker).where(JobSeeker.id == record.id)).first() if record.id else None
-        if row is None:
-            row = JobSeeker(**cols, created_by=actor.username, updated_by=actor.username, created_at=now,
-                            updated_at=now, last_activity_at=now)
-            if record.id:
-                row.id = record.id
-            session.add(row)
-            session.flush()
-            append_audit(session, actor, "seeker.create", at=now, entity="job_seeker", entity_id=row.id,
-                         changes={"source": "import", "line": line})
-            return "created"
-        before = row_record_dict(row, self._s.keyring)
-        for key, value in cols.items():
-            if key in ("ssn_cipher",) and value is not None and row.ssn_index == cols["ssn_index"]:
-                continue  # same SSN: keep the ciphertext, so an unchanged record stays unchanged
-            setattr(row, key, value)
-        after = row_record_dict(row, self._s.keyring)
-        changes = diff_changes(before, after)
-        if not changes:
-            session.expire(row)
-            return "unchanged"
-        row.updated_at = row.last_activity_at = now
-        row.updated_by = actor.username
-        session.add(row)
+        out = ImportSummary()
+        staff_names = set(session.exec(select(Staff.username)).all())
+        ids = [r.id for _, r in batch if r.id]
+        existing = {row.id: row for row in session.exec(select(JobSeeker).where(JobSeeker.id.in_(ids))).all()} if ids else {}  # type: ignore[attr-defined]
+        indexes = {n: keyring.blind_index(r.ssn) for n, r in batch if r.ssn is not None}
+        holders: dict[str, str] = dict(
+            session.exec(select(JobSeeker.ssn_index, JobSeeker.id).where(JobSeeker.ssn_index.in_(list(indexes.values())))).all()  # type: ignore[union-attr,arg-type]
+        ) if indexes else {}
+        creates: list[dict[str, Any]] = []
+        events: list[AuditEvent] = []
+        for number, record in batch:
+            errors: list[dict[str, str]] = []
+            if record.case_manager is not None and record.case_manager not in staff_names:
+                errors.append({"field": "case_manager", "message": f"no staff account named {record.case_manager}"})
+            seeker_id = record.id or new_id()
+            index = indexes.get(number)
+            holder = holders.get(index) if index else None
+            if holder is not None and holder != seeker_id:
+                where = f"record {holder}" if not holder.startswith("line ") else holder
+                errors.append({"field": "ssn", "message": f"already belongs to another job seeker ({where})"})
+            if errors:
+                out.rejected.append({"line": number, "errors": errors})
+                continue
+            if index:
+                holders[index] = seeker_id if record.id else f"line {number} of this file"
+            cols = record_columns(record, keyring)
+            row = existing.get(seeker_id)
+            if record.account_type is None:
+                cols["account_type"] = row.account_type if row is not None else "staff_assisted"
+            if cols.get("office") is None and actor.office:
+                cols["office"] = actor.office
+            if row is None:
+                cols.update(id=seeker_id, version=1, created_at=now, created_by=actor.username, updated_at=now,
+                            updated_by=actor.username, last_activity_at=now)
+                creates.append(cols)
+                existing[seeker_id] = SimpleNamespace(**cols)  # type: ignore[assignment]  # a repeated id is an update
+                events.append(AuditEvent("seeker.create", "job_seeker", seeker_id, {"source": "import", "line": number}))
+                out.created += 1
+                continue
+            changes = diff_changes(row_record_dict(row, keyring), row_record_dict(SimpleNamespace(**{**cols, "id": seeker_id}), keyring))  # type: ignore[arg-type]
+            if not changes:
+                out.unchanged += 1
+                continue
+            if isinstance(row, SimpleNamespace):  # created earlier in this batch: fold into the insert
+                for c in creates:
+                    if c["id"] == seeker_id:
+                        c.update(cols)
+            else:
+                if row.ssn_index == cols["ssn_index"]:
+                    cols.pop("ssn_cipher")  # same SSN: keep the stored ciphertext
+                for key, value in cols.items():
+                    setattr(row, key, value)
+                row.updated_at = row.last_activity_at = now
+                row.updated_by = actor.username
+                session.add(row)
+            events.append(AuditEvent("seeker.update", "job_seeker", seeker_id,
+                                     {"source": "import", "line": number, "fields": changes}))
+            out.updated += 1
+        if creates:
+            session.execute(insert(JobSeeker), creates)
         session.flush()
-        append_audit(session, actor, "seeker.update", at=now, entity="job_seeker", entity_id=row.id,
-                     changes={"source": "import", "line": line, "fields": changes})
-        return "updated"
+        append_audit_events(session, actor, events, at=now)
+        return out
 
     # --- export --------------------------------------------------------------------------------
 
