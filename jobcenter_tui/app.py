@@ -47,7 +47,10 @@ class JobCenterApp(App[None]):
         assert self.actor is not None
         office = f" · office {self.actor.office}" if self.actor.office else ""
         self.sub_title = f"{self.actor.display_name}{office}"
-        self.switch_screen(MainScreen()) if len(self.screen_stack) > 1 else self.push_screen(MainScreen())
+        if len(self.screen_stack) > 1:
+            self.switch_screen(MainScreen())
+        else:
+            self.push_screen(MainScreen())
 
     def sign_out(self) -> None:
         from jobcenter_tui.screens.login import LoginScreen
@@ -57,6 +60,17 @@ class JobCenterApp(App[None]):
         self.actor = None
         self.sub_title = ""
         self.switch_screen(LoginScreen())
+
+    def _fatal_error(self) -> None:
+        """Textual prints crash tracebacks *with local variables*; locals may hold personal data."""
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(Segments(self.console.render(traceback, self.console.options)))
+        self._close_messages_no_wait()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette offers every key binding of the current screen too: one list, never out of step."""
