@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 import typer
 
 if TYPE_CHECKING:
+    from jobcenter_tui.domain.permissions import Actor
     from jobcenter_tui.services import Services
 
 app = typer.Typer(
@@ -47,6 +50,18 @@ def _open() -> "Services":
         raise  # unreachable
 
 
+@contextmanager
+def _session() -> Iterator[tuple["Services", "Actor"]]:
+    """The store opened for one command, acting as the operator at this terminal."""
+    from jobcenter_tui.services import system_actor
+
+    services = _open()
+    try:
+        yield services, system_actor()
+    finally:
+        services.close()
+
+
 def _read_password(from_stdin: bool, prompt: str = "Password") -> str:
     if from_stdin:
         line = sys.stdin.readline()
@@ -75,13 +90,10 @@ def console(ctx: typer.Context) -> None:
     """Open the console (sign in as a staff member)."""
     if ctx.invoked_subcommand is not None:
         return
-    services = _open()
-    from jobcenter_tui.app import JobCenterApp
+    with _session() as (services, _):
+        from jobcenter_tui.app import JobCenterApp
 
-    try:
         JobCenterApp(services).run()
-    finally:
-        services.close()
 
 
 @app.command()
@@ -92,17 +104,12 @@ def init(
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password as one line on stdin"),
 ) -> None:
     """Create the store and its first administrator."""
-    services = _open()
-    try:
+    with _session() as (services, actor):
         if services.staff.count():
             _fail("The store already has staff accounts; use 'jobcenter staff add'.", 1)
         password = _read_password(password_stdin)
-        from jobcenter_tui.services import system_actor
-
-        view = _handle(lambda: services.staff.add(system_actor(), admin, name, password, ["admin"], office, audit_action="staff.init"))
+        view = _handle(lambda: services.staff.add(actor, admin, name, password, ["admin"], office, audit_action="staff.init"))
         typer.echo(f"Store ready at {services.settings.database_url}; administrator {view.username} created.")
-    finally:
-        services.close()
 
 
 @app.command()
@@ -112,10 +119,7 @@ def demo(
     if_empty: bool = typer.Option(False, "--if-empty", help="Do nothing (and succeed) when the store already holds data"),
 ) -> None:
     """Fill an empty store with realistic demo data and demo staff accounts."""
-    services = _open()
-    try:
-        from jobcenter_tui.services import system_actor
-
+    with _session() as (services, actor):
         if not services.demo.store_is_empty():
             if if_empty:
                 if services.demo.is_demo_store():
@@ -129,12 +133,10 @@ def demo(
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), transient=True, disable=not sys.stderr.isatty()) as bar:
             task = bar.add_task("Job seekers", total=seekers)
-            counts = _handle(lambda: services.demo.seed(system_actor(), seekers=seekers, seed=seed,
+            counts = _handle(lambda: services.demo.seed(actor, seekers=seekers, seed=seed,
                                                         progress=lambda done, total: bar.update(task, completed=done)))
         typer.echo("Demo store ready: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         _print_demo_accounts()
-    finally:
-        services.close()
 
 
 def _print_demo_accounts() -> None:
@@ -177,25 +179,17 @@ def staff_add(
     password_stdin: bool = typer.Option(False, "--password-stdin"),
 ) -> None:
     """Create a staff account."""
-    services = _open()
-    try:
-        from jobcenter_tui.services import system_actor
-
+    with _session() as (services, actor):
         password = _read_password(password_stdin)
-        view = _handle(lambda: services.staff.add(system_actor(), username, name, password, role, office))
+        view = _handle(lambda: services.staff.add(actor, username, name, password, role, office))
         typer.echo(f"Created {view.username} ({', '.join(view.roles)})")
-    finally:
-        services.close()
 
 
 @staff_app.command("list")
 def staff_list(as_json: bool = typer.Option(False, "--json")) -> None:
     """List staff accounts with their roles and program grants."""
-    services = _open()
-    try:
-        from jobcenter_tui.services import system_actor
-
-        views = _handle(lambda: services.staff.list(system_actor()))
+    with _session() as (services, actor):
+        views = _handle(lambda: services.staff.list(actor))
         if as_json:
             typer.echo(json.dumps([{"username": v.username, "display_name": v.display_name, "office": v.office,
                                     "status": v.status, "roles": list(v.roles), "programs": list(v.programs)} for v in views]))
@@ -208,45 +202,28 @@ def staff_list(as_json: bool = typer.Option(False, "--json")) -> None:
             table.add_row(v.username, v.display_name, v.office or "", v.status, ", ".join(v.roles),
                           ", ".join(v.programs), v.last_login_at.strftime("%Y-%m-%d %H:%M") if v.last_login_at else "")
         Console(markup=False, highlight=False).print(table)
-    finally:
-        services.close()
 
 
 @staff_app.command("disable")
 def staff_disable(username: str, reason: Optional[str] = typer.Option(None, "--reason")) -> None:
     """Disable an account: it can no longer sign in."""
-    services = _open()
-    try:
-        from jobcenter_tui.services import system_actor
-
-        _handle(lambda: services.staff.set_status(system_actor(), username, "disabled", reason))
+    with _session() as (services, actor):
+        _handle(lambda: services.staff.set_status(actor, username, "disabled", reason))
         typer.echo(f"Disabled {username}")
-    finally:
-        services.close()
 
 
 @staff_app.command("enable")
 def staff_enable(username: str) -> None:
     """Enable a disabled account again."""
-    services = _open()
-    try:
-        from jobcenter_tui.services import system_actor
-
-        _handle(lambda: services.staff.set_status(system_actor(), username, "active"))
+    with _session() as (services, actor):
+        _handle(lambda: services.staff.set_status(actor, username, "active"))
         typer.echo(f"Enabled {username}")
-    finally:
-        services.close()
 
 
 def _grant(username: str, role: Optional[str], program: Optional[str], level: Optional[str], revoke: bool) -> None:
-    services = _open()
-    try:
-        from jobcenter_tui.services import system_actor
-
-        view = _handle(lambda: services.staff.grant(system_actor(), username, role=role, program=program, level=level, revoke=revoke))
+    with _session() as (services, actor):
+        view = _handle(lambda: services.staff.grant(actor, username, role=role, program=program, level=level, revoke=revoke))
         typer.echo(f"{view.username}: roles {', '.join(view.roles) or '-'}; program grants {', '.join(view.programs) or '-'}")
-    finally:
-        services.close()
 
 
 @staff_app.command("grant")
@@ -274,15 +251,10 @@ def staff_revoke(
 @staff_app.command("reset-password")
 def staff_reset_password(username: str, password_stdin: bool = typer.Option(False, "--password-stdin")) -> None:
     """Set a new password for an account (and clear its failed sign-ins)."""
-    services = _open()
-    try:
-        from jobcenter_tui.services import system_actor
-
+    with _session() as (services, actor):
         password = _read_password(password_stdin, "New password")
-        _handle(lambda: services.staff.reset_password(system_actor(), username, password))
+        _handle(lambda: services.staff.reset_password(actor, username, password))
         typer.echo(f"Password reset for {username}")
-    finally:
-        services.close()
 
 
 # --- seekers -------------------------------------------------------------------------------------
@@ -297,13 +269,10 @@ def seekers_import(file: Path = typer.Argument(..., help="JSON Lines file, one r
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
         typer.echo(json.dumps({"error": f"cannot read {file}: {reason}"}), err=True)
         raise typer.Exit(2) from None
-    services = _open()
-    try:
-        from jobcenter_tui.services import system_actor
-
-        summary = _handle(lambda: services.seekers.import_records(system_actor(), text.splitlines(), source=str(file)))
-    finally:
-        services.close()
+    with _session() as (services, actor):
+        # JSON Lines ends lines with \n only (str.splitlines would also split inside U+2028 in a string)
+        lines = [line.removesuffix("\r") for line in text.split("\n")]
+        summary = _handle(lambda: services.seekers.import_records(actor, lines, source=str(file)))
     result = summary.as_json()
     if summary.unchanged:
         result["unchanged"] = summary.unchanged
@@ -316,11 +285,8 @@ def seekers_export(out: Optional[Path] = typer.Option(None, "--out", help="File 
     """Export every record as JSON Lines (full SSNs: keep the file safe)."""
     import os
 
-    services = _open()
-    try:
-        from jobcenter_tui.services import system_actor
-
-        lines = _handle(lambda: services.seekers.export_records(system_actor(), destination=str(out or "stdout")))
+    with _session() as (services, actor):
+        lines = _handle(lambda: services.seekers.export_records(actor, destination=str(out or "stdout")))
         if out is None:
             for line in lines:
                 sys.stdout.write(line + "\n")
@@ -334,8 +300,6 @@ def seekers_export(out: Optional[Path] = typer.Option(None, "--out", help="File 
                 count += 1
         os.replace(tmp, out)
         typer.echo(f"Exported {count} records to {out}", err=True)
-    finally:
-        services.close()
 
 
 # --- audit ---------------------------------------------------------------------------------------
@@ -344,13 +308,8 @@ def seekers_export(out: Optional[Path] = typer.Option(None, "--out", help="File 
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Check the audit log's hash chain; exit 1 when a row was changed, removed or reordered."""
-    services = _open()
-    try:
-        from jobcenter_tui.services import system_actor
-
-        report = services.audit.verify(system_actor())
-    finally:
-        services.close()
+    with _session() as (services, actor):
+        report = services.audit.verify(actor)
     if report.ok:
         typer.echo(f"Audit log intact: {report.rows} rows, hash chain verified.")
         return

@@ -141,3 +141,23 @@ def test_a_record_repeated_in_one_file_is_created_then_updated(empty_home: Path,
     assert code == 0 and summary["created"] == 1 and summary["updated"] == 1
     exported = json.loads(runner.invoke(app, ["seekers", "export"]).stdout)
     assert exported["id"] == rid and exported["last_name"] == "Uno"
+
+
+def test_line_separator_inside_a_string_is_not_a_new_line(empty_home: Path, tmp_path: Path) -> None:
+    rec = {"first_name": "Ann", "last_name": "Lee", "date_of_birth": "1990-01-01",
+           "address": {"line1": "Apt 4\u2028Rear"}}
+    code, summary = _import(tmp_path, json.dumps(rec, ensure_ascii=False))
+    assert code == 0 and summary["created"] == 1
+
+
+def test_export_needs_the_privilege_before_anything_is_written(services) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from jobcenter_tui.domain.permissions import PermissionDenied
+    from jobcenter_tui.services import system_actor
+
+    services.staff.add(system_actor(), "fd", "Front", "tall maple river lantern", ["front_desk"])
+    with pytest.raises(PermissionDenied):
+        services.seekers.export_records(services.staff.actor_for("fd"))
+    with pytest.raises(PermissionDenied):
+        services.seekers.import_records(services.staff.actor_for("fd"), [])

@@ -173,12 +173,15 @@ class SeekerService:
     def export_records(self, actor: Actor, *, destination: str = "", batch: int = 2000) -> Iterator[str]:
         """Every seeker as one JSON line, in creation order; the export itself is audited first."""
         actor.require(Privilege.REPORT_EXPORT)
-        import json
-
         with self._s.db.session(write=True) as session:
             total = session.exec(select(func.count()).select_from(JobSeeker)).one()
             append_audit(session, actor, "seeker.export", at=self._s.now(), entity="export",
                          entity_id=destination[:64] or None, changes={"records": total})
+        return self._export_lines(batch)
+
+    def _export_lines(self, batch: int) -> Iterator[str]:
+        import json
+
         last_pk = 0
         while True:
             with self._s.db.session() as session:
