@@ -1,0 +1,1 @@
+"""Configuration shipped as data: poverty guidelines and the eligibility switches."""
