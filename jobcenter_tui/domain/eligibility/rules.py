@@ -11,10 +11,10 @@ from calendar import isleap
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from jobcenter_tui.domain.eligibility.config import EligibilityConfig
-from jobcenter_tui.domain.eligibility.tri import Fact, all_, any_, known, no, unknown, yes
+from jobcenter_tui.domain.eligibility.tri import FALSE, Fact, all_, any_, known, no, unknown, yes
 from jobcenter_tui.domain.programs import PROGRAM_CODES
 from jobcenter_tui.domain.record import Barriers, SeekerRecord
 
@@ -26,8 +26,9 @@ _NO_BARRIERS = Barriers()
 ELIGIBLE, INELIGIBLE, NEEDS_INFORMATION = "eligible", "ineligible", "needs_information"
 
 
-@dataclass(frozen=True)
-class ProgramResult:
+class ProgramResult(NamedTuple):
+    """One program's answer (a tuple: six are made for every record evaluated)."""
+
     program: str
     status: str
     reasons: tuple[str, ...] = ()
@@ -145,17 +146,21 @@ def _disability_income_test(rec: SeekerRecord, as_of: date, cfg: EligibilityConf
     return no(f"Own income {money(own)} of a person with a disability is over the {money(limit)} limit for a family of one ({label})")
 
 
-_LOW_INCOME_FLAGS = (
-    ("income", "tanf", "receives TANF"),
-    ("income", "snap", "receives SNAP"),
-    ("income", "ssi", "receives SSI"),
-    ("income", "general_assistance", "receives general assistance"),
-    ("income", "refugee_cash_assistance", "receives refugee cash assistance"),
-    ("income", "free_reduced_lunch", "receives or is eligible for free or reduced-price lunch"),
-    ("barriers", "homeless", "is homeless"),
-    ("barriers", "foster_care", "is in or has aged out of foster care"),
+_LOW_INCOME_FLAGS = tuple(
+    (section, name, f"Low income: {text}")
+    for section, name, text in (
+        ("income", "tanf", "receives TANF"),
+        ("income", "snap", "receives SNAP"),
+        ("income", "ssi", "receives SSI"),
+        ("income", "general_assistance", "receives general assistance"),
+        ("income", "refugee_cash_assistance", "receives refugee cash assistance"),
+        ("income", "free_reduced_lunch", "receives or is eligible for free or reduced-price lunch"),
+        ("barriers", "homeless", "is homeless"),
+        ("barriers", "foster_care", "is in or has aged out of foster care"),
+    )
 )
-_PUBLIC_ASSISTANCE = ("tanf", "snap", "ssi", "general_assistance", "refugee_cash_assistance")
+_ASSISTANCE_FLAGS = tuple(("income", n, f"receives public assistance ({n.replace('_', ' ')})") for n in
+                          ("tanf", "snap", "ssi", "general_assistance", "refugee_cash_assistance"))
 
 
 def _flag(rec: SeekerRecord, section: str, name: str, note: str = "") -> Fact:
@@ -164,14 +169,32 @@ def _flag(rec: SeekerRecord, section: str, name: str, note: str = "") -> Fact:
     return known(value, f"{section}.{name}", if_true=note)
 
 
-def low_income(rec: SeekerRecord, as_of: date, cfg: EligibilityConfig, *, youth: bool = False) -> Fact:
+def low_income(rec: SeekerRecord, as_of: date, cfg: EligibilityConfig) -> Fact:
     """WIOA §3(36). True if any test holds; false only when every answer it needs is there."""
-    facts = [_flag(rec, s, n, f"Low income: {text}") for s, n, text in _LOW_INCOME_FLAGS]
-    if youth:
-        facts.append(_flag(rec, "income", "high_poverty_area", "Low income: lives in a high-poverty area"))
-    facts.append(_income_test(rec, as_of, cfg))
-    facts.append(_disability_income_test(rec, as_of, cfg))
-    return any_(*facts)
+    flags = _any_flag(rec, _LOW_INCOME_FLAGS)
+    if flags.value is True:
+        return flags
+    return any_(flags, _income_test(rec, as_of, cfg), _disability_income_test(rec, as_of, cfg))
+
+
+def _any_flag(rec: SeekerRecord, flags: tuple[tuple[str, str, str], ...]) -> Fact:
+    """The first yes among yes/no answers (with its note), else no, or unknown naming the missing."""
+    missing: list[str] = []
+    for section, name, note in flags:
+        part = getattr(rec, section)
+        value = getattr(part, name) if part is not None else None
+        if value:
+            return Fact(True, (note,))
+        if value is None:
+            missing.append(f"{section}.{name}")
+    return Fact(None, (), tuple(missing)) if missing else FALSE
+
+
+def youth_low_income(low: Fact, rec: SeekerRecord) -> Fact:
+    """For youth, living in a high-poverty area also counts."""
+    if low.value is True:
+        return low
+    return any_(low, _flag(rec, "income", "high_poverty_area", "Low income: lives in a high-poverty area"))
 
 
 def selective_service(rec: SeekerRecord, as_of: date, age: int) -> Fact:
@@ -237,10 +260,13 @@ def veteran_for_priority(rec: SeekerRecord) -> Fact:
     return known(vet.discharge, "veteran.discharge", vet.discharge not in BAD_DISCHARGES)
 
 
+_NOT_AUTHORIZED = "not authorized to work in the US"
+
+
 def _work_authorization(rec: SeekerRecord, program: str, cfg: EligibilityConfig) -> Fact:
     if not cfg.work_authorization_required.get(program, True):
         return yes()
-    return known(rec.authorized_to_work, "authorized_to_work", if_false="not authorized to work in the US")
+    return known(rec.authorized_to_work, "authorized_to_work", if_false=_NOT_AUTHORIZED)
 
 
 def _min_age(age: int, minimum: int) -> Fact:
@@ -250,19 +276,20 @@ def _min_age(age: int, minimum: int) -> Fact:
 # --- programs ------------------------------------------------------------------------------------
 
 
-def _result(program: str, fact: Fact, **extra: Any) -> ProgramResult:
-    if fact.value is True:
-        return ProgramResult(program, ELIGIBLE, fact.reasons, (), **extra)
-    if fact.value is False:
-        return ProgramResult(program, INELIGIBLE, fact.reasons, (), **{k: v for k, v in extra.items() if k == "priority_of_service"})
-    return ProgramResult(program, NEEDS_INFORMATION, fact.reasons, fact.missing,
-                         **{k: v for k, v in extra.items() if k == "priority_of_service"})
+def _result(program: str, fact: Fact, priority_of_service: int | None = None, category: str | None = None,
+            limitations: tuple[str, ...] = ()) -> ProgramResult:
+    """A category and limitations belong only to an eligible answer; priority to any adult answer."""
+    value, reasons, missing = fact
+    if value is True:
+        return ProgramResult(program, ELIGIBLE, reasons, (), priority_of_service, category, limitations)
+    status = INELIGIBLE if value is False else NEEDS_INFORMATION
+    return ProgramResult(program, status, reasons, missing if value is None else (), priority_of_service)
 
 
 def _priority(rec: SeekerRecord, low: Fact) -> tuple[int | None, str]:
     """20 CFR 680.640: 1 veterans in a priority group, 2 others in one, 3 other veterans, 5 the rest."""
     vet = veteran_for_priority(rec)
-    assistance = any_(*(_flag(rec, "income", n, f"receives public assistance ({n.replace('_', ' ')})") for n in _PUBLIC_ASSISTANCE))
+    assistance = _any_flag(rec, _ASSISTANCE_FLAGS)
     group = any_(low, _flag(rec, "barriers", "basic_skills_deficient", "basic skills deficient"), assistance)
     if vet.value is None or group.value is None:
         return None, ""
@@ -336,19 +363,22 @@ def _barrier(bar: Barriers, name: str, note: str) -> Fact:
     return known(getattr(bar, name), f"barriers.{name}", if_true=note)
 
 
-def _youth(rec: SeekerRecord, age: int, ss: Fact, as_of: date, cfg: EligibilityConfig) -> ProgramResult:
-    edu = rec.education
-    school = edu.school_status if edu else None
-    bar = rec.barriers or _NO_BARRIERS
-    disability = known(rec.disability, "disability", if_true="has a disability")
-    common = (
+def _youth_barriers(rec: SeekerRecord, bar: Barriers) -> tuple[Fact, ...]:
+    """The barriers both youth categories share."""
+    return (
         _barrier(bar, "offender", "is an offender"),
         _barrier(bar, "homeless", "is homeless"),
         _barrier(bar, "runaway", "is a runaway"),
         _barrier(bar, "foster_care", "is in or has aged out of foster care"),
         _barrier(bar, "pregnant_or_parenting", "is pregnant or parenting"),
-        disability,
+        known(rec.disability, "disability", if_true="has a disability"),
     )
+
+
+def _youth(rec: SeekerRecord, age: int, ss: Fact, adult_low: Fact, cfg: EligibilityConfig) -> ProgramResult:
+    edu = rec.education
+    school = edu.school_status if edu else None
+    bar = rec.barriers or _NO_BARRIERS
     work = _work_authorization(rec, "WIOA_YOUTH", cfg)
     if school is None:
         if age < 14:
@@ -358,14 +388,14 @@ def _youth(rec: SeekerRecord, age: int, ss: Fact, as_of: date, cfg: EligibilityC
         else:
             age_fact = yes()
         return _result("WIOA_YOUTH", all_(work, ss, age_fact, unknown("education.school_status")))
-    low = low_income(rec, as_of, cfg, youth=True)
     if school.startswith("not_attending"):
         if age < 16:
-            age_fact = no(f"age {age} is under 16 (out-of-school youth)")
-        elif age > 24:
-            age_fact = no(f"age {age} is over 24")
-        else:
-            age_fact = yes()
+            return _result("WIOA_YOUTH", all_(work, ss, no(f"age {age} is under 16 (out-of-school youth)")))
+        if age > 24:
+            return _result("WIOA_YOUTH", all_(work, ss, no(f"age {age} is over 24")))
+        age_fact = yes()
+        common = _youth_barriers(rec, bar)
+        low = youth_low_income(adult_low, rec)
         level = edu.highest_level if edu else None
         diploma = known(level, "education.highest_level", level not in NO_DIPLOMA)
         compulsory = (known(edu.absent_last_school_quarter if edu else None, "education.absent_last_school_quarter",
@@ -385,11 +415,15 @@ def _youth(rec: SeekerRecord, age: int, ss: Fact, as_of: date, cfg: EligibilityC
         fact = all_(work, ss, age_fact, barrier)
         return _result("WIOA_YOUTH", fact, category="OSY" if fact.value else None)
     if age < 14:
-        age_fact = no(f"age {age} is under 14")
-    elif age <= 21:
+        return _result("WIOA_YOUTH", all_(work, ss, no(f"age {age} is under 14")))
+    if age <= 21:
         age_fact = yes()
     else:
         age_fact = known(rec.disability, "disability", if_false=f"age {age} is over 21 (in-school youth)")
+        if age_fact.value is False:
+            return _result("WIOA_YOUTH", all_(work, ss, age_fact))
+    common = _youth_barriers(rec, bar)
+    low = youth_low_income(adult_low, rec)
     low_required = low if low.value is not False else no(*low.reasons, "in-school youth must be low income")
     barrier = any_(
         _barrier(bar, "basic_skills_deficient", "basic skills deficient"),
@@ -408,6 +442,10 @@ def _three_years_before(as_of: date) -> date:
 
 
 def _jvsg(rec: SeekerRecord, age: int, low: Fact, as_of: date, cfg: EligibilityConfig) -> ProgramResult:
+    work = _work_authorization(rec, "JVSG", cfg)
+    veteran = eligible_veteran(rec)
+    if veteran.value is False:  # no need to look for barriers of someone who is not an eligible veteran
+        return _result("JVSG", all_(work, veteran))
     vet = rec.veteran
     bar = rec.barriers or _NO_BARRIERS
     level = rec.education.highest_level if rec.education else None
@@ -429,8 +467,7 @@ def _jvsg(rec: SeekerRecord, age: int, low: Fact, as_of: date, cfg: EligibilityC
               if_true="transitioning service member"),
         if_none="no significant barrier to employment",
     )
-    fact = all_(_work_authorization(rec, "JVSG", cfg), eligible_veteran(rec), significant)
-    return _result("JVSG", fact)
+    return _result("JVSG", all_(work, veteran, significant))
 
 
 def _taa(rec: SeekerRecord, cfg: EligibilityConfig) -> ProgramResult:
@@ -457,7 +494,7 @@ def evaluate(rec: SeekerRecord, as_of: date, cfg: EligibilityConfig) -> Eligibil
     by_code = {
         "WIOA_ADULT": _adult(rec, age, ss, low, cfg),
         "WIOA_DW": _dislocated_worker(rec, age, ss, cfg),
-        "WIOA_YOUTH": _youth(rec, age, ss, as_of, cfg),
+        "WIOA_YOUTH": _youth(rec, age, ss, low, cfg),
         "WP": wp,
         "JVSG": _jvsg(rec, age, low, as_of, cfg),
         "TAA": _taa(rec, cfg),

@@ -7,22 +7,27 @@ as soon as one part is false (failure beats missing), ``any_`` true as soon as o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
+class Fact(NamedTuple):
+    """A tuple, not a dataclass: the engine makes about a hundred per record."""
+
     value: bool | None
     reasons: tuple[str, ...] = ()  # why false; or notes when true
     missing: tuple[str, ...] = ()  # field paths, when unknown
 
 
+TRUE = Fact(True)
+FALSE = Fact(False)
+
+
 def yes(*notes: str) -> Fact:
-    return Fact(True, tuple(n for n in notes if n))
+    return Fact(True, tuple(n for n in notes if n)) if notes else TRUE
 
 
 def no(*reasons: str) -> Fact:
-    return Fact(False, tuple(r for r in reasons if r))
+    return Fact(False, tuple(r for r in reasons if r)) if reasons else FALSE
 
 
 def unknown(*paths: str, reason: str = "") -> Fact:
@@ -32,34 +37,59 @@ def unknown(*paths: str, reason: str = "") -> Fact:
 def known(value: object, path: str, test: bool | None = None, *, if_false: str = "", if_true: str = "") -> Fact:
     """A fact about one answer: unknown when the answer is missing, else ``test`` (default: the value)."""
     if value is None:
-        return unknown(path)
-    result = bool(value) if test is None else test
-    return Fact(True, (if_true,) if if_true else ()) if result else Fact(False, (if_false,) if if_false else ())
+        return Fact(None, (), (path,))
+    if value if test is None else test:
+        return Fact(True, (if_true,)) if if_true else TRUE
+    return Fact(False, (if_false,)) if if_false else FALSE
 
 
-def _merge(items: list[tuple[str, ...]]) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    for group in items:
+def _merge(groups: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """Concatenate without repeats, keeping order (the hot path has one or two short groups)."""
+    if len(groups) == 1:
+        return groups[0]
+    out: list[str] = []
+    for group in groups:
         for item in group:
-            seen.setdefault(item, None)
-    return tuple(seen)
+            if item not in out:
+                out.append(item)
+    return tuple(out)
 
 
 def all_(*facts: Fact) -> Fact:
-    falses = [f for f in facts if f.value is False]
+    falses: list[tuple[str, ...]] = []
+    unknown_reasons: list[tuple[str, ...]] = []
+    unknown_missing: list[tuple[str, ...]] = []
+    notes: list[tuple[str, ...]] = []
+    for value, reasons, missing in facts:
+        if value is False:
+            falses.append(reasons)
+        elif value is None:
+            unknown_reasons.append(reasons)
+            unknown_missing.append(missing)
+        elif reasons:
+            notes.append(reasons)
     if falses:
-        return Fact(False, _merge([f.reasons for f in falses]))
-    unknowns = [f for f in facts if f.value is None]
-    if unknowns:
-        return Fact(None, _merge([f.reasons for f in unknowns]), _merge([f.missing for f in unknowns]))
-    return Fact(True, _merge([f.reasons for f in facts]))
+        return Fact(False, _merge(falses))
+    if unknown_missing or unknown_reasons:
+        return Fact(None, _merge(unknown_reasons), _merge(unknown_missing))
+    return Fact(True, _merge(notes)) if notes else TRUE
 
 
 def any_(*facts: Fact, if_none: str = "") -> Fact:
-    for f in facts:
-        if f.value is True:
-            return f
-    unknowns = [f for f in facts if f.value is None]
-    if unknowns:
-        return Fact(None, _merge([f.reasons for f in unknowns]), _merge([f.missing for f in unknowns]))
-    return Fact(False, (if_none,) if if_none else _merge([f.reasons for f in facts]))
+    unknown_reasons: list[tuple[str, ...]] = []
+    unknown_missing: list[tuple[str, ...]] = []
+    false_reasons: list[tuple[str, ...]] = []
+    for fact in facts:
+        value = fact[0]
+        if value is True:
+            return fact
+        if value is None:
+            unknown_reasons.append(fact[1])
+            unknown_missing.append(fact[2])
+        elif fact[1]:
+            false_reasons.append(fact[1])
+    if unknown_missing:
+        return Fact(None, _merge(unknown_reasons), _merge(unknown_missing))
+    if if_none:
+        return Fact(False, (if_none,))
+    return Fact(False, _merge(false_reasons)) if false_reasons else FALSE
