@@ -26,10 +26,14 @@ db_app = typer.Typer(help="The store: migrations.", no_args_is_help=True)
 staff_app = typer.Typer(help="Staff accounts, roles and program access.", no_args_is_help=True)
 seekers_app = typer.Typer(help="Job seeker records: import and export (JSON Lines, the record layout).", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
+eligibility_app = typer.Typer(help="Which programs a job seeker is potentially eligible for, and why.", no_args_is_help=True)
+config_app = typer.Typer(help="Eligibility configuration: switches and the LLSIL table.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(staff_app, name="staff")
 app.add_typer(seekers_app, name="seekers")
 app.add_typer(audit_app, name="audit")
+app.add_typer(eligibility_app, name="eligibility")
+app.add_typer(config_app, name="config")
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -314,6 +318,122 @@ def audit_verify() -> None:
         typer.echo(f"Audit log intact: {report.rows} rows, hash chain verified.")
         return
     _fail(f"Audit log TAMPERED: row {report.first_bad_id} {report.problem}.", 1)
+
+
+# --- eligibility ---------------------------------------------------------------------------------
+
+
+def _as_of(text: Optional[str]):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        _fail(f"--as-of: must be a date written YYYY-MM-DD, not {text!r}", 2)
+
+
+def _print_result(result, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    if as_json:
+        typer.echo(json.dumps(result.as_json()))
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from jobcenter_tui.domain.programs import program_name
+
+    low = {True: "yes", False: "no", None: "unknown"}[result.low_income]
+    table = Table(title=f"Eligibility on {result.as_of.isoformat()} - age {result.age}, low income {low}",
+                  caption=f"rules {result.rules_version}", show_lines=True)
+    table.add_column("Program")
+    table.add_column("Status")
+    table.add_column("Why / what is missing")
+    styles = {"eligible": "green", "ineligible": "red", "needs_information": "yellow"}
+    for p in result.programs:
+        details = list(p.reasons)
+        if p.missing:
+            details.append("missing: " + ", ".join(p.missing))
+        extra = []
+        if p.category:
+            extra.append(p.category)
+        if p.priority_of_service is not None:
+            extra.append(f"priority {p.priority_of_service}")
+        extra.extend(p.limitations)
+        status = p.status.replace("_", " ") + (f" ({', '.join(extra)})" if extra else "")
+        table.add_row(Text(program_name(p.program)), Text(status, style=styles[p.status]), Text("\n".join(details)))
+    Console(highlight=False).print(table)
+
+
+@eligibility_app.command("check")
+def eligibility_check(
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Reference date YYYY-MM-DD (default today)"),
+    as_json: bool = typer.Option(False, "--json", help="Print the JSON of the spec"),
+) -> None:
+    """Evaluate one record (the record layout, JSON) read from standard input."""
+    from jobcenter_tui.domain.record import RecordInvalid
+
+    day = _as_of(as_of)
+    text = sys.stdin.read()
+    with _session() as (services, _):
+        try:
+            result = services.eligibility.check(text, day or services.today())
+        except RecordInvalid as exc:
+            for error in exc.errors:
+                typer.echo(f"{error['field']}: {error['message']}", err=True)
+            raise typer.Exit(2) from None
+    _print_result(result, as_json)
+
+
+@eligibility_app.command("show")
+def eligibility_show(
+    seeker_id: str = typer.Argument(..., help="The job seeker's record id"),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Reference date YYYY-MM-DD (default today)"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Evaluate a stored job seeker."""
+    day = _as_of(as_of)
+    with _session() as (services, actor):
+        result = _handle(lambda: services.eligibility.show(actor, seeker_id, day or services.today()))
+    _print_result(result, as_json)
+
+
+# --- config ----------------------------------------------------------------------------------------
+
+
+@config_app.command("show")
+def config_show() -> None:
+    """The switches, poverty tables and LLSIL regions in force, and the rules version."""
+    with _session() as (services, _):
+        typer.echo(json.dumps(services.eligibility.settings(), indent=2))
+
+
+@config_app.command("set")
+def config_set(
+    key: str = typer.Argument(..., help="work_authorization_required, dw_min_age, wp_min_age or eligibility_valid_days"),
+    value: str = typer.Argument(..., help='A JSON value: 16, true, or {"WP": false}'),
+) -> None:
+    """Change an eligibility switch."""
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        _fail(f"{key}: {value!r} is not a JSON value (numbers as 16, switches as true/false)", 2)
+    with _session() as (services, actor):
+        cfg = _handle(lambda: services.eligibility.set_switch(actor, key, parsed))
+        typer.echo(f"{key} set; rules version now {cfg.version}")
+
+
+@config_app.command("llsil")
+def config_llsil(file: Path = typer.Argument(..., help="CSV: region,1,2,...,N[,each_additional]")) -> None:
+    """Load the state's LLSIL 70% table (region x family size -> dollars), replacing the one before."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"cannot read {file}: {getattr(exc, 'strerror', None) or type(exc).__name__}", 2)
+    with _session() as (services, actor):
+        table = _handle(lambda: services.eligibility.load_llsil(actor, text, source=str(file)))
+        typer.echo(f"LLSIL table loaded: {len(table.regions)} regions ({', '.join(sorted(table.regions))})")
 
 
 def main() -> None:

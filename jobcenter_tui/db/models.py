@@ -544,3 +544,16 @@ class AuditEntry(SQLModel, table=True):
     hash: str = Field(max_length=64, unique=True)
 
     __table_args__ = (sa.Index("ix_audit_log_entity", "entity", "entity_id"),)
+
+
+# --- configuration -------------------------------------------------------------------------------
+
+
+class ConfigEntry(Versioned, table=True):
+    """A setting the store overrides (eligibility switches, the LLSIL table): data, not code."""
+
+    __tablename__ = "config_entry"
+    key: str = Field(primary_key=True, max_length=64)
+    value: Any = Field(sa_type=sa.JSON)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by: str | None = Field(default=None, max_length=64)

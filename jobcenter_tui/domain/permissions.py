@@ -27,6 +27,7 @@ class Privilege(StrEnum):
     DATA_IMPORT = "data.import"
     STAFF_MANAGE = "staff.manage"
     AUDIT_VIEW = "audit.view"
+    CONFIG_MANAGE = "config.manage"
 
 
 class ProgramLevel(StrEnum):

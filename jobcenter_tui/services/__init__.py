@@ -68,6 +68,7 @@ class Services:
         self.password_hasher = password_hasher or PasswordHasher()  # Argon2id, RFC 9106 low-memory profile
         from jobcenter_tui.services.audit_service import AuditService
         from jobcenter_tui.services.demo import DemoService
+        from jobcenter_tui.services.eligibility import EligibilityService
         from jobcenter_tui.services.seekers import SeekerService
         from jobcenter_tui.services.staff import StaffService
 
@@ -75,6 +76,7 @@ class Services:
         self.seekers = SeekerService(self)
         self.audit = AuditService(self)
         self.demo = DemoService(self)
+        self.eligibility = EligibilityService(self)
 
     def now(self) -> datetime:
         return self.clock()

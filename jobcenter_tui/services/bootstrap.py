@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from jobcenter_tui.db.models import Program, Role, RolePrivilege, RoleProgramLevel, ServiceCatalogEntry
 from jobcenter_tui.domain.catalog import SERVICE_CATALOG
-from jobcenter_tui.domain.permissions import DEFAULT_ROLES
+from jobcenter_tui.domain.permissions import DEFAULT_ROLES, Privilege
 from jobcenter_tui.domain.programs import PROGRAMS
 
 
@@ -23,6 +23,11 @@ def ensure_reference_data(session: Session) -> bool:
             session.add(Program(code=p.code.value, name=p.name, sort_order=order))
             added = True
     have_roles = set(session.exec(select(Role.name)).all())
+    if "admin" in have_roles:  # the administrator holds every privilege, including ones added later
+        held = set(session.exec(select(RolePrivilege.privilege).where(RolePrivilege.role == "admin")).all())
+        for priv in sorted(set(map(str, Privilege)) - held):
+            session.add(RolePrivilege(role="admin", privilege=priv))
+            added = True
     for role in DEFAULT_ROLES:
         if role.name in have_roles:
             continue

@@ -12,11 +12,13 @@ from sqlalchemy import func, insert
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
-from jobcenter_tui.db.models import JobSeeker, Staff, new_id
+from jobcenter_tui.db.models import ConfigEntry, EligibilityDetermination, JobSeeker, Staff, new_id
+from jobcenter_tui.domain.eligibility import evaluate
 from jobcenter_tui.domain.audit import diff_changes
 from jobcenter_tui.domain.permissions import Actor, Privilege
 from jobcenter_tui.domain.record import RecordInvalid, SeekerRecord, parse_record
 from jobcenter_tui.services.audit import AuditEvent, append_audit, append_audit_events
+from jobcenter_tui.services.eligibility import config_from_entries, determination_row, llsil_problems
 from jobcenter_tui.services.seeker_mapping import record_columns, row_record_dict
 
 if TYPE_CHECKING:
@@ -106,6 +108,9 @@ class SeekerService:
         now = self._s.now()
         out = ImportSummary()
         staff_names = set(session.exec(select(Staff.username)).all())
+        cfg = config_from_entries({e.key: e.value for e in session.exec(select(ConfigEntry)).all()})
+        today = self._s.today()
+        determinations: list[dict[str, Any]] = []
         ids = [r.id for _, r in batch if r.id]
         existing = {row.id: row for row in session.exec(select(JobSeeker).where(JobSeeker.id.in_(ids))).all()} if ids else {}  # type: ignore[attr-defined]
         indexes = {n: keyring.blind_index(r.ssn) for n, r in batch if r.ssn is not None}
@@ -118,6 +123,7 @@ class SeekerService:
             errors: list[dict[str, str]] = []
             if record.case_manager is not None and record.case_manager not in staff_names:
                 errors.append({"field": "case_manager", "message": f"no staff account named {record.case_manager}"})
+            errors.extend(llsil_problems(record, cfg))
             seeker_id = record.id or new_id()
             index = indexes.get(number)
             holder = holders.get(index) if index else None
@@ -140,7 +146,9 @@ class SeekerService:
                             updated_by=actor.username, last_activity_at=now)
                 creates.append(cols)
                 existing[seeker_id] = SimpleNamespace(**cols)  # type: ignore[assignment]  # a repeated id is an update
-                events.append(AuditEvent("seeker.create", "job_seeker", seeker_id, {"source": "import", "line": number}))
+                determinations.append(determination_row(record, seeker_id, evaluate(record, today, cfg), actor, now))
+                events.append(AuditEvent("seeker.create", "job_seeker", seeker_id,
+                                         {"source": "import", "line": number, "determination": determinations[-1]["id"]}))
                 out.created += 1
                 continue
             changes = diff_changes(row_record_dict(row, keyring), row_record_dict(SimpleNamespace(**{**cols, "id": seeker_id}), keyring))  # type: ignore[arg-type]
@@ -159,12 +167,16 @@ class SeekerService:
                 row.updated_at = row.last_activity_at = now
                 row.updated_by = actor.username
                 session.add(row)
+            determinations.append(determination_row(record, seeker_id, evaluate(record, today, cfg), actor, now))
             events.append(AuditEvent("seeker.update", "job_seeker", seeker_id,
-                                     {"source": "import", "line": number, "fields": changes}))
+                                     {"source": "import", "line": number, "fields": changes,
+                                      "determination": determinations[-1]["id"]}))
             out.updated += 1
         if creates:
             session.execute(insert(JobSeeker), creates)
         session.flush()
+        if determinations:  # demographics changed: eligibility is re-run and kept
+            session.execute(insert(EligibilityDetermination), determinations)
         append_audit_events(session, actor, events, at=now)
         return out
 

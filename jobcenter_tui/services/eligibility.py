@@ -1,0 +1,219 @@
+"""Eligibility as a use case: the configuration in force, checks, stored determinations.
+
+Every eligibility answer the product gives comes from ``domain.eligibility.evaluate``; this module
+only supplies its inputs (the record, the date, the configuration) and keeps the results.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from importlib.resources import files
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session, select
+
+from jobcenter_tui.db.models import ConfigEntry, EligibilityDetermination, JobSeeker, new_id
+from jobcenter_tui.domain.eligibility import EligibilityConfig, EligibilityResult, build_config, evaluate
+from jobcenter_tui.domain.eligibility.config import (
+    SWITCH_DEFAULTS,
+    ConfigError,
+    LlsilTable,
+    llsil_from_json,
+    llsil_to_json,
+    parse_llsil_csv,
+    parse_switches,
+)
+from jobcenter_tui.domain.permissions import Actor, Privilege
+from jobcenter_tui.domain.record import RecordInvalid, SeekerRecord, parse_record
+from jobcenter_tui.services.audit import append_audit
+from jobcenter_tui.services.errors import InvalidInput, NotFound
+from jobcenter_tui.services.seeker_mapping import row_record_dict
+
+if TYPE_CHECKING:
+    from jobcenter_tui.services import Services
+
+SWITCHES_KEY = "eligibility.switches"
+LLSIL_KEY = "eligibility.llsil"
+
+
+def shipped_data() -> dict[str, Any]:
+    """The poverty tables and default switches shipped with the product."""
+    return json.loads(files("jobcenter_tui.data").joinpath("eligibility.json").read_text(encoding="utf-8"))
+
+
+def config_from_entries(entries: dict[str, Any]) -> EligibilityConfig:
+    llsil_raw = entries.get(LLSIL_KEY)
+    llsil = llsil_from_json(llsil_raw) if llsil_raw else None
+    return build_config(shipped_data(), switches=entries.get(SWITCHES_KEY) or {}, llsil=llsil)
+
+
+def llsil_problems(record: SeekerRecord, cfg: EligibilityConfig) -> list[dict[str, str]]:
+    """``llsil_region`` must name a region of the configured LLSIL table."""
+    region = record.llsil_region
+    if region is None:
+        return []
+    if cfg.llsil is None:
+        return [{"field": "llsil_region", "message": "no LLSIL table is configured (jobcenter config llsil FILE)"}]
+    if region not in cfg.llsil.regions:
+        known = ", ".join(sorted(cfg.llsil.regions))
+        return [{"field": "llsil_region", "message": f"is not a region of the LLSIL table; regions are {known}"}]
+    return []
+
+
+@dataclass(frozen=True)
+class DeterminationView:
+    id: str
+    seeker_id: str
+    as_of: date
+    rules_version: str
+    determined_at: datetime
+    determined_by: str | None
+    result: dict[str, Any]
+
+    def program_status(self, code: str) -> str:
+        for p in self.result["programs"]:
+            if p["program"] == code:
+                return str(p["status"])
+        raise KeyError(code)
+
+
+def _view(row: EligibilityDetermination) -> DeterminationView:
+    return DeterminationView(row.id, row.seeker_id, row.as_of, row.rules_version, row.determined_at,
+                             row.determined_by, row.result)
+
+
+def determination_row(record: SeekerRecord | dict[str, Any], seeker_id: str, result: EligibilityResult, actor: Actor,
+                      at: datetime) -> dict[str, Any]:
+    """A determination ready to insert: its inputs are the record without the SSN."""
+    inputs = record.to_json_dict() if isinstance(record, SeekerRecord) else dict(record)
+    inputs.pop("ssn", None)
+    return {"id": new_id(), "seeker_id": seeker_id, "as_of": result.as_of, "rules_version": result.rules_version,
+            "inputs": inputs, "result": result.as_json(), "determined_at": at, "determined_by": actor.username}
+
+
+class EligibilityService:
+    def __init__(self, services: "Services") -> None:
+        self._s = services
+
+    # --- configuration -----------------------------------------------------------------------
+
+    def _entries(self, session: Session) -> dict[str, Any]:
+        return {e.key: e.value for e in session.exec(select(ConfigEntry)).all()}
+
+    def config(self) -> EligibilityConfig:
+        with self._s.db.session() as session:
+            return config_from_entries(self._entries(session))
+
+    def settings(self) -> dict[str, Any]:
+        """The switches in force and where the tables come from (for ``config show``)."""
+        cfg = self.config()
+        return {
+            "rules_version": cfg.version,
+            "switches": {
+                "work_authorization_required": cfg.work_authorization_required,
+                "dw_min_age": cfg.dw_min_age,
+                "wp_min_age": cfg.wp_min_age,
+                "eligibility_valid_days": cfg.eligibility_valid_days,
+            },
+            "poverty_tables": [{"name": t.name, "effective": t.effective.isoformat(), "source": t.source}
+                               for t in cfg.poverty_tables],
+            "llsil_regions": sorted(cfg.llsil.regions) if cfg.llsil else [],
+        }
+
+    def set_switch(self, actor: Actor, key: str, value: Any) -> EligibilityConfig:
+        actor.require(Privilege.CONFIG_MANAGE)
+        if key not in SWITCH_DEFAULTS:
+            raise InvalidInput({key: f"unknown setting; settings are {', '.join(SWITCH_DEFAULTS)}"})
+        with self._s.db.session(write=True) as session:
+            entry = session.get(ConfigEntry, SWITCHES_KEY)
+            current = dict(entry.value) if entry else {}
+            try:
+                parse_switches({**current, key: value})
+            except ConfigError as exc:
+                raise InvalidInput({key: exc.errors[0].split(": ", 1)[-1]}) from None
+            old = current.get(key, SWITCH_DEFAULTS[key])
+            current[key] = value
+            self._put(session, actor, SWITCHES_KEY, current, {key: {"old": old, "new": value}})
+            return config_from_entries(self._entries(session))
+
+    def load_llsil(self, actor: Actor, text: str, *, source: str = "") -> LlsilTable:
+        actor.require(Privilege.CONFIG_MANAGE)
+        try:
+            table = parse_llsil_csv(text)
+        except ConfigError as exc:
+            raise InvalidInput({f"llsil[{i}]": e for i, e in enumerate(exc.errors)}) from None
+        with self._s.db.session(write=True) as session:
+            self._put(session, actor, LLSIL_KEY, llsil_to_json(table),
+                      {"regions": sorted(table.regions), "source": source[:200]})
+        return table
+
+    def _put(self, session: Session, actor: Actor, key: str, value: Any, changes: dict[str, Any]) -> None:
+        entry = session.get(ConfigEntry, key)
+        if entry is None:
+            entry = ConfigEntry(key=key, value=value)
+        entry.value = value
+        entry.updated_at = self._s.now()
+        entry.updated_by = actor.username
+        session.add(entry)
+        append_audit(session, actor, "config.set", at=self._s.now(), entity="config", entity_id=key, changes=changes)
+
+    # --- answers -----------------------------------------------------------------------------
+
+    def check(self, text: str, as_of: date) -> EligibilityResult:
+        """Evaluate one record given as JSON (``eligibility check``); nothing is stored."""
+        record = parse_record(text, self._s.today())
+        cfg = self.config()
+        problems = llsil_problems(record, cfg)
+        if problems:
+            raise RecordInvalid(problems)
+        return evaluate(record, as_of, cfg)
+
+    def _stored_record(self, session: Session, seeker_id: str) -> SeekerRecord:
+        row = session.exec(select(JobSeeker).where(JobSeeker.id == seeker_id)).first()
+        if row is None:
+            raise NotFound(f"No job seeker with record id {seeker_id}")
+        return parse_record(row_record_dict(row, self._s.keyring), None)
+
+    def show(self, actor: Actor, seeker_id: str, as_of: date) -> EligibilityResult:
+        """Evaluate a stored seeker now, without storing a determination (the view is audited)."""
+        actor.require(Privilege.SEEKER_VIEW)
+        with self._s.db.session(write=True) as session:
+            record = self._stored_record(session, seeker_id)
+            result = evaluate(record, as_of, config_from_entries(self._entries(session)))
+            append_audit(session, actor, "eligibility.show", at=self._s.now(), entity="job_seeker", entity_id=seeker_id,
+                         changes={"as_of": as_of.isoformat()})
+            return result
+
+    def determine(self, actor: Actor, seeker_id: str, as_of: date | None = None) -> DeterminationView:
+        """Evaluate and keep the result with its inputs, rules version, date and staff member."""
+        actor.require(Privilege.SEEKER_VIEW)
+        as_of = as_of or self._s.today()
+        with self._s.db.session(write=True) as session:
+            record = self._stored_record(session, seeker_id)
+            cfg = config_from_entries(self._entries(session))
+            row = EligibilityDetermination(**determination_row(record, seeker_id, evaluate(record, as_of, cfg), actor, self._s.now()))
+            session.add(row)
+            session.flush()
+            append_audit(session, actor, "eligibility.determine", at=self._s.now(), entity="job_seeker",
+                         entity_id=seeker_id, changes={"determination": row.id, "as_of": as_of.isoformat(),
+                                                       "rules_version": row.rules_version})
+            return _view(row)
+
+    def latest(self, actor: Actor, seeker_id: str) -> DeterminationView | None:
+        actor.require(Privilege.SEEKER_VIEW)
+        with self._s.db.session() as session:
+            row = session.exec(
+                select(EligibilityDetermination)
+                .where(EligibilityDetermination.seeker_id == seeker_id)
+                .order_by(EligibilityDetermination.determined_at.desc())  # type: ignore[attr-defined]
+                .limit(1)
+            ).first()
+            return _view(row) if row else None
+
+    def is_stale(self, view: DeterminationView, today: date | None = None) -> bool:
+        """Older than ``eligibility_valid_days``: it must be redone before enrolling."""
+        today = today or self._s.today()
+        return (today - view.as_of).days > self.config().eligibility_valid_days
+
