@@ -557,3 +557,22 @@ class ConfigEntry(Versioned, table=True):
     value: Any = Field(sa_type=sa.JSON)
     updated_at: datetime = Field(default_factory=utcnow)
     updated_by: str | None = Field(default=None, max_length=64)
+
+
+class PossibleDuplicate(SQLModel, table=True):
+    """Two records that may be one person, and what staff decided (distinct, or merged later).
+
+    Written when staff confirm "this is a different person", and when a kiosk registration looks
+    like an existing record (the seeker is never shown anyone else's record).
+    """
+
+    __tablename__ = "possible_duplicate"
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    seeker_id: str = Field(foreign_key="job_seeker.id", index=True, max_length=36)
+    other_id: str = Field(foreign_key="job_seeker.id", index=True, max_length=36)
+    reasons: list[str] = Field(sa_type=sa.JSON)
+    status: str = Field(default="open", max_length=10, index=True)  # open | distinct | merged
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by: str | None = Field(default=None, max_length=64)
+    resolved_at: datetime | None = None
+    resolved_by: str | None = Field(default=None, max_length=64)

@@ -8,6 +8,11 @@ instead. The DDL is versioned by name so a migration keeps calling the version i
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 FTS_TABLE = "seeker_name_fts"
 
@@ -80,9 +85,60 @@ def fts_query(text: str) -> str | None:
     return " ".join(f'"{t}"*' for t in terms)
 
 
-def sqlite_name_search_sql(limit: int) -> str:
-    """Seeker pks matching an FTS query, best first (bm25), at most ``limit``."""
-    return (
-        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q "
-        f"ORDER BY rank LIMIT {int(limit)}"
-    )
+@dataclass(frozen=True)
+class SeekerFilters:
+    """Exact filters a search may combine with name terms; each one has its own index."""
+
+    name_terms: tuple[str, ...] = ()
+    date_of_birth: date | None = None
+    ssn_index: str | None = None
+    last4_index: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    record_id: str | None = None
+
+
+_EXACT = (
+    ("date_of_birth", "j.date_of_birth = :date_of_birth"),
+    ("ssn_index", "j.ssn_index = :ssn_index"),
+    ("last4_index", "j.ssn_last4_index = :last4_index"),
+    ("phone", "j.phone = :phone"),
+    ("email", "j.email_lower = :email"),
+    ("record_id", "j.id = :record_id"),
+)
+
+
+def find_seeker_pks(session: Session, filters: SeekerFilters, *, limit: int, offset: int = 0) -> list[int]:
+    """Primary keys of matching seekers, best match first, one page (``limit`` rows from ``offset``).
+
+    Names: SQLite ranks FTS5 matches by bm25; PostgreSQL matches prefixes of the unaccented,
+    lower-cased names. Without name terms, results are in name order.
+    """
+    params: dict[str, object] = {"limit": int(limit), "offset": int(offset)}
+    where: list[str] = []
+    for key, clause in _EXACT:
+        value = getattr(filters, key)
+        if value is not None:
+            params[key] = value
+            where.append(clause)
+    dialect = session.get_bind().dialect.name
+    if filters.name_terms and dialect == "sqlite":
+        query = fts_query(" ".join(filters.name_terms))
+        if query is None:
+            return []
+        params["fts"] = query
+        extra = "".join(f" AND {w}" for w in where)
+        sql = (f"SELECT j.pk FROM {FTS_TABLE} f JOIN job_seeker j ON j.pk = f.rowid "
+               f"WHERE {FTS_TABLE} MATCH :fts{extra} ORDER BY f.rank, j.pk LIMIT :limit OFFSET :offset")
+    else:
+        for i, term in enumerate(filters.name_terms):
+            params[f"t{i}"] = term.lower() + "%"
+            where.append(
+                f"(unaccent(lower(j.first_name)) LIKE unaccent(:t{i}) OR unaccent(lower(j.last_name)) LIKE unaccent(:t{i})"
+                f" OR unaccent(lower(coalesce(j.middle_name, ''))) LIKE unaccent(:t{i}))"
+            )
+        if not where:
+            return []
+        sql = (f"SELECT j.pk FROM job_seeker j WHERE {' AND '.join(where)} "
+               "ORDER BY j.last_name, j.first_name, j.pk LIMIT :limit OFFSET :offset")
+    return [row[0] for row in session.execute(text(sql), params)]

@@ -43,6 +43,13 @@ def os_identity() -> tuple[str, str]:
     return user[:64], terminal[:64]
 
 
+def kiosk_actor(office: str | None = None) -> Actor:
+    """A resource-room terminal: may create a self-service account and nothing else."""
+    user, terminal = os_identity()
+    return Actor(username="kiosk", display_name="Self-service kiosk", kind="kiosk", office=office,
+                 privileges=frozenset({"seeker.create"}), os_user=user, terminal=terminal)
+
+
 def system_actor() -> Actor:
     """The command line run by an operator who holds the store and its key file."""
     user, terminal = os_identity()
@@ -69,6 +76,8 @@ class Services:
         from jobcenter_tui.services.audit_service import AuditService
         from jobcenter_tui.services.demo import DemoService
         from jobcenter_tui.services.eligibility import EligibilityService
+        from jobcenter_tui.services.registration import RegistrationService
+        from jobcenter_tui.services.search import SearchService
         from jobcenter_tui.services.seekers import SeekerService
         from jobcenter_tui.services.staff import StaffService
 
@@ -77,6 +86,8 @@ class Services:
         self.audit = AuditService(self)
         self.demo = DemoService(self)
         self.eligibility = EligibilityService(self)
+        self.search = SearchService(self)
+        self.registration = RegistrationService(self)
 
     def now(self) -> datetime:
         return self.clock()

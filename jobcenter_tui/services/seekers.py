@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from types import SimpleNamespace
@@ -12,13 +13,15 @@ from sqlalchemy import func, insert
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
-from jobcenter_tui.db.models import ConfigEntry, EligibilityDetermination, JobSeeker, Staff, new_id
-from jobcenter_tui.domain.eligibility import evaluate
+from jobcenter_tui.db.models import AuditEntry, ConfigEntry, EligibilityDetermination, JobSeeker, Staff, new_id
+from jobcenter_tui.domain.eligibility import age_on, evaluate
 from jobcenter_tui.domain.audit import diff_changes
 from jobcenter_tui.domain.permissions import Actor, Privilege
 from jobcenter_tui.domain.record import RecordInvalid, SeekerRecord, parse_record
 from jobcenter_tui.services.audit import AuditEvent, append_audit, append_audit_events
 from jobcenter_tui.services.eligibility import config_from_entries, determination_row, llsil_problems
+from jobcenter_tui.services.errors import InvalidInput, NotFound, ServiceError
+from jobcenter_tui.services.search import display_name
 from jobcenter_tui.services.seeker_mapping import record_columns, row_record_dict
 
 if TYPE_CHECKING:
@@ -38,9 +41,156 @@ class ImportSummary:
         return {"created": self.created, "updated": self.updated, "rejected": self.rejected}
 
 
+@dataclass(frozen=True)
+class SeekerDetail:
+    """One job seeker as staff see it: the record with the SSN masked, and its bookkeeping."""
+
+    id: str
+    version: int
+    name: str
+    record: dict[str, Any]  # record layout; "ssn" is masked
+    ssn_masked: str
+    account_type: str
+    age: int
+    created_at: datetime
+    updated_at: datetime
+    updated_by: str | None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    staff: str | None
+    action: str
+    changes: dict[str, Any] | None
+    reason: str | None
+
+
+class StaleRecord(ServiceError):
+    """Someone else saved this record after it was opened; nothing was overwritten."""
+
+
 class SeekerService:
     def __init__(self, services: "Services") -> None:
         self._s = services
+
+    # --- one record ----------------------------------------------------------------------------
+
+    def _row(self, session: Session, seeker_id: str) -> JobSeeker:
+        row = session.exec(select(JobSeeker).where(JobSeeker.id == seeker_id)).first()
+        if row is None:
+            raise NotFound(f"No job seeker with record id {seeker_id}")
+        return row
+
+    def _detail(self, row: JobSeeker) -> SeekerDetail:
+        record = row_record_dict(row, self._s.keyring, reveal_ssn=False)
+        return SeekerDetail(row.id, row.version, display_name(row.first_name, row.middle_name, row.last_name, row.suffix),
+                            record, record.get("ssn", "declined" if row.ssn_not_provided else "—"), row.account_type,
+                            age_on(row.date_of_birth, self._s.today()), row.created_at, row.updated_at, row.updated_by)
+
+    def get(self, actor: Actor, seeker_id: str) -> SeekerDetail:
+        """Open a record; the view of personal data is audited."""
+        actor.require(Privilege.SEEKER_VIEW)
+        with self._s.db.session(write=True) as session:
+            row = self._row(session, seeker_id)
+            append_audit(session, actor, "seeker.view", at=self._s.now(), entity="job_seeker", entity_id=seeker_id)
+            return self._detail(row)
+
+    def reveal_ssn(self, actor: Actor, seeker_id: str, reason: str) -> str:
+        """The full SSN, for a stated reason; audited."""
+        actor.require(Privilege.SEEKER_VIEW_SSN)
+        if len(reason.strip()) < 5:
+            raise InvalidInput({"reason": "say why the full SSN is needed (at least 5 characters)"})
+        with self._s.db.session(write=True) as session:
+            row = self._row(session, seeker_id)
+            if row.ssn_cipher is None:
+                raise ServiceError("No SSN is on file for this job seeker")
+            append_audit(session, actor, "seeker.reveal_ssn", at=self._s.now(), entity="job_seeker",
+                         entity_id=seeker_id, reason=reason.strip())
+            return self._s.keyring.decrypt(row.ssn_cipher).reveal()
+
+    def update(self, actor: Actor, seeker_id: str, changes: dict[str, Any], *, expected_version: int,
+               clear: tuple[str, ...] = ()) -> SeekerDetail:
+        """Change answers of one record (record-layout paths → values; ``clear`` paths unanswered).
+
+        The whole record is validated again, the change audited old → new (sensitive values
+        redacted) and eligibility re-run, in one transaction. A save based on an older version
+        is refused (``StaleRecord``) instead of overwriting someone else's edit.
+        """
+        actor.require(Privilege.SEEKER_EDIT)
+        now = self._s.now()
+        with self._s.db.session(write=True) as session:
+            row = self._row(session, seeker_id)
+            if row.version != expected_version:
+                raise StaleRecord(f"{row.updated_by or 'Someone'} changed this record at "
+                                  f"{row.updated_at:%Y-%m-%d %H:%M} UTC after you opened it; nothing was saved. "
+                                  "Reopen it to see their changes.")
+            before = row_record_dict(row, self._s.keyring)
+            after = _apply_paths(before, changes, clear)
+            if "account_type" in changes and changes["account_type"] != before.get("account_type"):
+                raise InvalidInput({"account_type": "changes only through 'upgrade to staff-assisted'"})
+            try:
+                record = parse_record(after, self._s.today())
+            except RecordInvalid as exc:
+                raise InvalidInput(exc.errors) from None
+            cfg = config_from_entries({e.key: e.value for e in session.exec(select(ConfigEntry)).all()})
+            problems = llsil_problems(record, cfg)
+            if record.case_manager is not None and session.exec(select(Staff.id).where(Staff.username == record.case_manager)).first() is None:
+                problems.append({"field": "case_manager", "message": f"no staff account named {record.case_manager}"})
+            if record.ssn is not None:
+                holder = session.exec(select(JobSeeker.id).where(JobSeeker.ssn_index == self._s.keyring.blind_index(record.ssn))).first()
+                if holder not in (None, seeker_id):
+                    problems.append({"field": "ssn", "message": "already belongs to another job seeker"})
+            if problems:
+                raise InvalidInput(problems)
+            diff = diff_changes(before, record.to_json_dict())
+            if not diff:
+                return self._detail(row)
+            cols = record_columns(record, self._s.keyring)
+            if row.ssn_index == cols["ssn_index"]:
+                cols.pop("ssn_cipher")
+            for key, value in cols.items():
+                setattr(row, key, value)
+            row.updated_at = row.last_activity_at = now
+            row.updated_by = actor.username
+            session.add(row)
+            determination = EligibilityDetermination(
+                **determination_row(record, seeker_id, evaluate(record, self._s.today(), cfg), actor, now))
+            session.add(determination)
+            session.flush()
+            append_audit(session, actor, "seeker.update", at=now, entity="job_seeker", entity_id=seeker_id,
+                         changes={"fields": diff, "determination": determination.id})
+            return self._detail(row)
+
+    def upgrade_to_staff_assisted(self, actor: Actor, seeker_id: str, *, expected_version: int, reason: str = "") -> SeekerDetail:
+        """Self-service → staff-assisted: one way, confirmed by the caller, audited."""
+        actor.require(Privilege.SEEKER_EDIT)
+        with self._s.db.session(write=True) as session:
+            row = self._row(session, seeker_id)
+            if row.account_type == "staff_assisted":
+                raise ServiceError("This account is already staff-assisted")
+            if row.version != expected_version:
+                raise StaleRecord("This record changed after you opened it; nothing was saved. Reopen it and try again.")
+            row.account_type = "staff_assisted"
+            row.updated_at = row.last_activity_at = self._s.now()
+            row.updated_by = actor.username
+            if row.office is None and actor.office:
+                row.office = actor.office
+            session.add(row)
+            session.flush()
+            append_audit(session, actor, "seeker.upgrade", at=self._s.now(), entity="job_seeker", entity_id=seeker_id,
+                         changes={"account_type": {"old": "self_service", "new": "staff_assisted"}}, reason=reason or None)
+            return self._detail(row)
+
+    def history(self, actor: Actor, seeker_id: str, limit: int = 200) -> list[HistoryEntry]:
+        """The audit trail of this record, newest first (sensitive values were redacted when written)."""
+        actor.require(Privilege.SEEKER_VIEW)
+        with self._s.db.session() as session:
+            rows = session.exec(
+                select(AuditEntry).where(AuditEntry.entity == "job_seeker", AuditEntry.entity_id == seeker_id)
+                .order_by(AuditEntry.id.desc()).limit(limit)  # type: ignore[union-attr]
+            ).all()
+            return [HistoryEntry(r.at, r.staff, r.action, r.changes, r.reason) for r in rows]
 
     def count(self, actor: Actor) -> int:
         actor.require(Privilege.SEEKER_VIEW)
@@ -205,3 +355,24 @@ class SeekerService:
                 return
             last_pk = rows[-1].pk or last_pk
             yield from lines
+
+
+def _apply_paths(record: dict[str, Any], changes: dict[str, Any], clear: tuple[str, ...]) -> dict[str, Any]:
+    """A copy of ``record`` with dotted paths set or removed; empty sections dropped."""
+    import copy
+
+    out = copy.deepcopy(record)
+    for path in clear:
+        *parents, leaf = path.split(".")
+        target: Any = out
+        for part in parents:
+            target = target.get(part) if isinstance(target, dict) else None
+        if isinstance(target, dict):
+            target.pop(leaf, None)
+    for path, value in changes.items():
+        *parents, leaf = path.split(".")
+        target = out
+        for part in parents:
+            target = target.setdefault(part, {})
+        target[leaf] = value
+    return {k: v for k, v in out.items() if v != {}}

@@ -1,0 +1,172 @@
+"""Registering a job seeker, without ever making two records of one person silently."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import or_
+from sqlmodel import Session, select
+
+from jobcenter_tui.db.models import ConfigEntry, EligibilityDetermination, JobSeeker, PossibleDuplicate, Staff
+from jobcenter_tui.domain.eligibility import evaluate
+from jobcenter_tui.domain.matching import Person, match_reasons
+from jobcenter_tui.domain.permissions import Actor, Privilege
+from jobcenter_tui.domain.record import RecordInvalid, SeekerRecord, parse_record
+from jobcenter_tui.domain.ssn import Ssn, SsnError, mask_last4
+from jobcenter_tui.services.audit import AuditEvent, append_audit_events
+from jobcenter_tui.services.eligibility import config_from_entries, determination_row, llsil_problems
+from jobcenter_tui.services.errors import InvalidInput, ServiceError
+from jobcenter_tui.services.search import display_name
+from jobcenter_tui.services.seeker_mapping import record_columns
+
+if TYPE_CHECKING:
+    from jobcenter_tui.services import Services
+
+MAX_CANDIDATES = 20
+
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    id: str
+    name: str
+    date_of_birth: str
+    ssn_masked: str
+    city: str
+    reasons: tuple[str, ...]
+
+
+class DuplicatesFound(ServiceError):
+    """Probable matches exist; staff must open one of them or say this is a different person."""
+
+    def __init__(self, candidates: list[DuplicateCandidate]) -> None:
+        super().__init__(f"{len(candidates)} probable match(es) found")
+        self.candidates = candidates
+
+
+@dataclass(frozen=True)
+class Registered:
+    id: str
+    name: str
+    account_type: str
+    possible_duplicates: int  # kiosk registrations that look like an existing record, left for staff
+
+
+def store_problems(session: Session, record: SeekerRecord, cfg) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    """Checks that need the store: the case manager exists, the LLSIL region is configured."""
+    problems = list(llsil_problems(record, cfg))
+    if record.case_manager is not None and session.exec(select(Staff.id).where(Staff.username == record.case_manager)).first() is None:
+        problems.append({"field": "case_manager", "message": f"no staff account named {record.case_manager}"})
+    return problems
+
+
+class RegistrationService:
+    def __init__(self, services: "Services") -> None:
+        self._s = services
+
+    def _person(self, data: dict[str, Any]) -> Person:
+        ssn_index = None
+        if data.get("ssn"):
+            try:
+                ssn_index = self._s.keyring.blind_index(data["ssn"] if isinstance(data["ssn"], Ssn) else Ssn(str(data["ssn"])))
+            except SsnError:
+                ssn_index = None
+        dob = data.get("date_of_birth")
+        if isinstance(dob, str):
+            from datetime import date
+
+            try:
+                dob = date.fromisoformat(dob)
+            except ValueError:
+                dob = None
+        phone = "".join(c for c in str(data.get("phone") or "") if c.isdigit())[-10:] or None
+        return Person(str(data.get("first_name") or ""), str(data.get("last_name") or ""), dob, ssn_index, phone,
+                      (data.get("email") or None))
+
+    def _candidates(self, session: Session, person: Person, exclude: str | None) -> list[DuplicateCandidate]:
+        conditions = []
+        if person.ssn_index:
+            conditions.append(JobSeeker.ssn_index == person.ssn_index)
+        if person.date_of_birth:
+            conditions.append(JobSeeker.date_of_birth == person.date_of_birth)
+        if person.phone:
+            conditions.append(JobSeeker.phone == person.phone)
+        if person.email:
+            conditions.append(JobSeeker.email_lower == person.email.lower())
+        if not conditions:
+            return []
+        rows = session.exec(select(JobSeeker).where(or_(*conditions)).limit(500)).all()
+        out = []
+        for row in rows:
+            if row.id == exclude:
+                continue
+            reasons = match_reasons(person, Person(row.first_name, row.last_name, row.date_of_birth, row.ssn_index,
+                                                   row.phone, row.email_lower))
+            if reasons:
+                last4 = self._s.keyring.decrypt(row.ssn_cipher).last4 if row.ssn_cipher else None
+                out.append(DuplicateCandidate(row.id, display_name(row.first_name, row.middle_name, row.last_name, row.suffix),
+                                              row.date_of_birth.isoformat(), mask_last4(last4), row.address_city or "",
+                                              tuple(reasons)))
+        out.sort(key=lambda c: (c.reasons[0] != "same SSN", c.name))
+        return out[:MAX_CANDIDATES]
+
+    def find_duplicates(self, actor: Actor, data: dict[str, Any], *, exclude: str | None = None) -> list[DuplicateCandidate]:
+        """Probable matches for partly filled answers (identity page) or a whole record (Save)."""
+        actor.require(Privilege.SEEKER_VIEW)
+        with self._s.db.session() as session:
+            return self._candidates(session, self._person(data), exclude)
+
+    def register(self, actor: Actor, data: dict[str, Any], *, distinct_from: tuple[str, ...] = (),
+                 source: str = "wizard") -> Registered:
+        """Create a job seeker from a record-layout dict, in one unit of work.
+
+        Staff: probable matches not in ``distinct_from`` refuse the save (``DuplicatesFound``);
+        those in it are recorded as "different person" decisions. The kiosk: a self-service
+        account is made and probable matches are left as open possible-duplicates for staff.
+        """
+        actor.require(Privilege.SEEKER_CREATE)
+        kiosk = actor.kind == "kiosk"
+        if kiosk:
+            data = {**data, "account_type": "self_service"}
+        now = self._s.now()
+        try:
+            record = parse_record(data, self._s.today())
+        except RecordInvalid as exc:
+            raise InvalidInput(exc.errors) from None
+        with self._s.db.session(write=True) as session:
+            cfg = config_from_entries({e.key: e.value for e in session.exec(select(ConfigEntry)).all()})
+            problems = store_problems(session, record, cfg)
+            if problems:
+                raise InvalidInput(problems)
+            candidates = self._candidates(session, self._person(record.model_dump()), None)
+            same_ssn = [c for c in candidates if "same SSN" in c.reasons]
+            if same_ssn and not kiosk:
+                raise DuplicatesFound(same_ssn)  # one SSN, one person: never "a different person"
+            unconfirmed = [c for c in candidates if c.id not in distinct_from]
+            if unconfirmed and not kiosk:
+                raise DuplicatesFound(unconfirmed)
+            cols = record_columns(record, self._s.keyring)
+            if same_ssn:  # kiosk: the SSN is someone's already; keep it off this record for staff to sort out
+                cols["ssn_cipher"] = cols["ssn_index"] = cols["ssn_last4_index"] = None
+            if cols.get("office") is None and actor.office:
+                cols["office"] = actor.office
+            row = JobSeeker(**cols, created_by=actor.username, updated_by=actor.username, created_at=now, updated_at=now,
+                            last_activity_at=now)
+            session.add(row)
+            session.flush()
+            determination = EligibilityDetermination(
+                **determination_row(record, row.id, evaluate(record, self._s.today(), cfg), actor, now))
+            session.add(determination)
+            events = [AuditEvent("seeker.create", "job_seeker", row.id,
+                                 {"source": source, "account_type": row.account_type, "determination": determination.id})]
+            for c in candidates:
+                status = "open" if kiosk else "distinct"
+                session.add(PossibleDuplicate(seeker_id=row.id, other_id=c.id, reasons=list(c.reasons), status=status,
+                                              created_by=actor.username, resolved_at=None if kiosk else now,
+                                              resolved_by=None if kiosk else actor.username))
+                events.append(AuditEvent("seeker.possible_duplicate" if kiosk else "seeker.confirmed_distinct",
+                                         "job_seeker", row.id, {"other": c.id, "reasons": list(c.reasons)}))
+            session.flush()
+            append_audit_events(session, actor, events, at=now)
+            return Registered(row.id, display_name(row.first_name, row.middle_name, row.last_name, row.suffix),
+                              row.account_type, len(candidates) if kiosk else 0)

@@ -1,0 +1,114 @@
+"""Finding a job seeker from one search box, a page at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlmodel import select
+
+from jobcenter_tui.db.models import JobSeeker
+from jobcenter_tui.db.search import SeekerFilters, find_seeker_pks
+from jobcenter_tui.domain.permissions import Actor, Privilege
+from jobcenter_tui.domain.search_query import SearchQuery, parse_query
+from jobcenter_tui.domain.ssn import mask_last4
+from jobcenter_tui.services.audit import append_audit
+
+if TYPE_CHECKING:
+    from jobcenter_tui.services import Services
+
+MAX_PAGE = 200
+
+
+@dataclass(frozen=True)
+class SeekerSummary:
+    """One search result row: enough to recognise the person, nothing more."""
+
+    id: str
+    name: str
+    date_of_birth: date
+    ssn_masked: str
+    city: str
+    account_type: str
+    last_activity: datetime
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    query: SearchQuery
+    rows: tuple[SeekerSummary, ...]
+    page: int
+    page_size: int
+    has_more: bool
+    message: str  # what to show above the results (empty state, problems)
+
+
+def display_name(first: str, middle: str | None, last: str, suffix: str | None = None) -> str:
+    given = f"{first} {middle}" if middle else first
+    return f"{last}{' ' + suffix if suffix else ''}, {given}"
+
+
+class SearchService:
+    def __init__(self, services: "Services") -> None:
+        self._s = services
+
+    def search(self, actor: Actor, text: str, *, page: int = 0, page_size: int = 50) -> SearchPage:
+        actor.require(Privilege.SEEKER_VIEW)
+        page_size = max(1, min(page_size, MAX_PAGE))
+        query = parse_query(text)
+        if query.kind == "empty":
+            return SearchPage(query, (), 0, page_size, False,
+                              "Type a name, date of birth, SSN or its last 4 digits, phone, email or record id.")
+        if query.problems and not (query.name_terms or query.date_of_birth or query.last4 or query.ssn):
+            return SearchPage(query, (), 0, page_size, False, " ".join(query.problems))
+        keyring = self._s.keyring
+        filters = SeekerFilters(
+            name_terms=query.name_terms,
+            date_of_birth=query.date_of_birth,
+            ssn_index=keyring.blind_index(query.ssn) if query.ssn is not None else None,
+            last4_index=keyring.last4_index(query.last4) if query.last4 else None,
+            phone=query.phone,
+            email=query.email,
+            record_id=query.record_id,
+        )
+        with self._s.db.session(write=query.uses_ssn) as session:
+            pks = find_seeker_pks(session, filters, limit=page_size + 1, offset=page * page_size)
+            rows = session.exec(select(JobSeeker).where(JobSeeker.pk.in_(pks[:page_size]))).all() if pks else []  # type: ignore[union-attr]
+            if query.uses_ssn:  # searching by SSN is audited; the digits are not written
+                append_audit(session, actor, "seeker.search_ssn", at=self._s.now(), entity="search",
+                             changes={"kind": "ssn" if query.ssn is not None else "last4", "results": len(rows)})
+        order = {pk: i for i, pk in enumerate(pks)}
+        summaries = tuple(
+            SeekerSummary(
+                id=r.id,
+                name=display_name(r.first_name, r.middle_name, r.last_name, r.suffix),
+                date_of_birth=r.date_of_birth,
+                ssn_masked=mask_last4(keyring.decrypt(r.ssn_cipher).last4) if r.ssn_cipher else ("declined" if r.ssn_not_provided else "—"),
+                city=r.address_city or "",
+                account_type="staff" if r.account_type == "staff_assisted" else "self",
+                last_activity=r.last_activity_at,
+            )
+            for r in sorted(rows, key=lambda r: order[r.pk])
+        )
+        has_more = len(pks) > page_size
+        if summaries:
+            message = f"{query.describe()}: {'first ' if page == 0 and has_more else ''}{len(summaries)} shown" + \
+                      (", more below" if has_more else "")
+        elif page:
+            message = "No more results."
+        else:
+            message = f"No job seeker matches {query.describe() or text!r}. " + _hint(query)
+        if query.problems:
+            message = " ".join(query.problems) + " " + message
+        return SearchPage(query, summaries, page, page_size, has_more, message.strip())
+
+
+def _hint(query: SearchQuery) -> str:
+    if query.kind == "name" and query.name_terms and (query.date_of_birth or query.last4):
+        return "Try the name alone, or the date of birth alone."
+    if query.kind == "name" and query.name_terms:
+        return "Try fewer letters (the start of the last name), or search by date of birth."
+    if query.kind in ("ssn", "phone", "email"):
+        return "Check the digits, or try the name."
+    return "Try the last name, or the date of birth."
