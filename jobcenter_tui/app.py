@@ -19,6 +19,8 @@ class JobCenterApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "jobcenter"
     BINDINGS = [
+        Binding("f2", "search", "Search", id="app.search", priority=True),
+        Binding("f3", "register", "Register", id="app.register", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
@@ -51,6 +53,38 @@ class JobCenterApp(App[None]):
             self.switch_screen(MainScreen())
         else:
             self.push_screen(MainScreen())
+
+    def action_search(self) -> None:
+        """F2 from anywhere after sign-in."""
+        from jobcenter_tui.screens.search import SearchScreen
+
+        if self.actor is None or isinstance(self.screen, SearchScreen):
+            return
+        self.push_screen(SearchScreen())
+
+    def action_register(self) -> None:
+        """F3: the registration wizard, staff-assisted."""
+        from jobcenter_tui.screens.registration import RegistrationScreen
+
+        if self.actor is None or isinstance(self.screen, RegistrationScreen):
+            return
+        if not self.actor.can("seeker.create"):
+            self.notify("Registering job seekers needs the seeker.create privilege.", severity="warning", markup=False)
+            return
+        self.push_screen(RegistrationScreen(audience="staff"), self._registered)
+
+    def _registered(self, outcome: tuple[str, str] | None) -> None:
+        if outcome is None:
+            return
+        kind, seeker_id = outcome
+        if kind == "created":
+            self.notify("Registered.", markup=False)
+        self.open_case(seeker_id)
+
+    def open_case(self, seeker_id: str) -> None:
+        from jobcenter_tui.screens.case_details import CaseDetailsScreen
+
+        self.push_screen(CaseDetailsScreen(seeker_id))
 
     def sign_out(self) -> None:
         from jobcenter_tui.screens.login import LoginScreen

@@ -170,6 +170,11 @@ class EligibilityService:
             raise RecordInvalid(problems)
         return evaluate(record, as_of, cfg)
 
+    def preview(self, data: dict[str, Any], as_of: date | None = None) -> EligibilityResult:
+        """What the rules say about answers not yet saved (the wizard's review page)."""
+        record = parse_record(data, self._s.today())
+        return evaluate(record, as_of or self._s.today(), self.config())
+
     def _stored_record(self, session: Session, seeker_id: str) -> SeekerRecord:
         row = session.exec(select(JobSeeker).where(JobSeeker.id == seeker_id)).first()
         if row is None:

@@ -1,0 +1,62 @@
+"""Probable matches before a registration is saved: open one, or say this is a different person."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Label
+
+from jobcenter_tui.services.registration import DuplicateCandidate
+
+
+class DuplicatesModal(ModalScreen[tuple[str, str] | None]):
+    """Dismisses with ("open", id), ("distinct", "") or None (go back and check the answers)."""
+
+    BINDINGS = [
+        Binding("o", "open_selected", "Open existing", id="dup.open"),
+        Binding("d", "distinct", "Different person", id="dup.distinct"),
+        Binding("escape", "back", "Back", id="dup.back"),
+    ]
+
+    def __init__(self, candidates: list[DuplicateCandidate]) -> None:
+        super().__init__()
+        self.candidates = candidates
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box wide"):
+            yield Label(f"This may be someone already registered ({len(self.candidates)} probable match"
+                        f"{'es' if len(self.candidates) > 1 else ''}).", id="dup-title", markup=False)
+            yield DataTable(id="dup-table", cursor_type="row")
+            with Horizontal(classes="modal-buttons"):
+                yield Button("Open existing (o)", id="dup-open", variant="primary")
+                yield Button("Different person (d)", id="dup-distinct")
+                yield Button("Back (esc)", id="dup-back")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Name", "Born", "SSN", "City", "Why")
+        for c in self.candidates:
+            table.add_row(Text(c.name), c.date_of_birth, c.ssn_masked, Text(c.city), Text(", ".join(c.reasons)), key=c.id)
+        table.focus()
+
+    @on(DataTable.RowSelected)
+    def _row(self, event: DataTable.RowSelected) -> None:
+        self.dismiss(("open", str(event.row_key.value)))
+
+    @on(Button.Pressed, "#dup-open")
+    def action_open_selected(self) -> None:
+        table = self.query_one(DataTable)
+        row = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        self.dismiss(("open", str(row.value)))
+
+    @on(Button.Pressed, "#dup-distinct")
+    def action_distinct(self) -> None:
+        self.dismiss(("distinct", ""))
+
+    @on(Button.Pressed, "#dup-back")
+    def action_back(self) -> None:
+        self.dismiss(None)

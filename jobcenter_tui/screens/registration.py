@@ -1,0 +1,305 @@
+"""The registration wizard: one page at a time, questions by audience and earlier answers.
+
+Staff-assisted registration asks every question; self-service (the kiosk) only the ``all`` ones.
+Each answer is checked as it is left; Next is refused while a page has a bad answer; Back keeps
+everything; Escape asks before discarding. The review page shows every answer and what the
+eligibility rules make of them before Save. Probable duplicates are shown after the identity page
+and again at Save (never in the kiosk, which must not show anyone else's record).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Header, Label, Static
+
+from jobcenter_tui.domain.programs import program_name
+from jobcenter_tui.domain.questions import PAGES, Answers, Context, Page, answers_to_record, visible_pages
+from jobcenter_tui.domain.record import RecordInvalid
+from jobcenter_tui.services.errors import InvalidInput
+from jobcenter_tui.services.registration import DuplicateCandidate, DuplicatesFound
+from jobcenter_tui.widgets.question_form import QuestionForm
+
+REVIEW = "review"
+
+
+class RegistrationScreen(Screen[tuple[str, str] | None]):
+    """Dismisses with ("created", id), ("open", existing id) or None when discarded."""
+
+    BINDINGS = [
+        Binding("f7", "back", "Back", id="wizard.back", priority=True),
+        Binding("f8", "next", "Next", id="wizard.next", priority=True),
+        Binding("ctrl+s", "save", "Save", id="wizard.save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="wizard.cancel"),
+    ]
+
+    class Checked(Message):
+        def __init__(self, kind: str, payload: Any) -> None:
+            super().__init__()
+            self.kind = kind
+            self.payload = payload
+
+    def __init__(self, *, audience: str = "staff") -> None:
+        super().__init__()
+        self.audience = audience
+        self.answers: Answers = {}
+        self.raw: dict[str, Any] = {}
+        self.page_key = PAGES[0].key
+        self.distinct_from: set[str] = set()
+        self.errors_from_save: dict[str, str] = {}
+        self._busy = False
+
+    @property
+    def ctx(self) -> Context:
+        return Context(self.app.services.today(), self.audience)  # type: ignore[attr-defined]
+
+    @property
+    def kiosk(self) -> bool:
+        return self.audience == "all"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="wizard-title")
+        yield Vertical(id="wizard-body")
+        with Horizontal(id="wizard-buttons"):
+            yield Button("Back (F7)", id="wizard-back")
+            yield Button("Next (F8)", id="wizard-next", variant="primary")
+            yield Button("Save (ctrl+s)", id="wizard-save", variant="success")
+            yield Label("", id="wizard-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_page(self.page_key)
+
+    # --- pages ---------------------------------------------------------------------------------
+
+    def pages(self) -> list[str]:
+        return [p.key for p in visible_pages(self.answers, self.ctx)] + [REVIEW]
+
+    def _page(self, key: str) -> Page:
+        return next(p for p in PAGES if p.key == key)
+
+    def show_page(self, key: str) -> None:
+        self.page_key = key
+        keys = self.pages()
+        number = keys.index(key) + 1 if key in keys else 1
+        body = self.query_one("#wizard-body")
+        body.remove_children()
+        if key == REVIEW:
+            title = "Review and save"
+            body.mount(self._review())
+            self._preview()
+        else:
+            page = self._page(key)
+            title = page.title
+            questions = [q for q in page.questions if not (self.audience == "all" and q.audience == "staff")]
+            form = QuestionForm(questions, self.answers, self.raw, self.ctx, id="wizard-form")
+            body.mount(form)
+            self.call_after_refresh(self._focus_first)
+            if self.errors_from_save:
+                self.call_after_refresh(form.show_errors, self.errors_from_save)
+        who = "Self-service registration" if self.kiosk else "Staff-assisted registration"
+        self.query_one("#wizard-title", Static).update(Text(f"{who} — step {number} of {len(keys)}: {title}"))
+        self.query_one("#wizard-back", Button).disabled = number == 1
+        self.query_one("#wizard-next", Button).display = key != REVIEW
+        self.query_one("#wizard-save", Button).display = key == REVIEW
+        self.query_one("#wizard-status", Label).update("")
+
+    def _focus_first(self) -> None:
+        form = self.query("#wizard-form").first(QuestionForm) if self.query("#wizard-form") else None
+        if form is not None:
+            visible = form.visible()
+            if visible:
+                from jobcenter_tui.widgets.question_form import widget_id
+
+                form.query_one("#" + widget_id(visible[0].path)).focus()
+
+    def _form(self) -> QuestionForm | None:
+        found = self.query("#wizard-form")
+        return found.first(QuestionForm) if found else None
+
+    def _keep_answers(self) -> None:
+        """Store what is on the page without complaining (Back, Escape)."""
+        form = self._form()
+        if form is not None:
+            for q in form.visible():
+                form.check(q, show=False)
+
+    def action_back(self) -> None:
+        keys = self.pages()
+        if self.page_key not in keys or keys.index(self.page_key) == 0:
+            return
+        self._keep_answers()
+        keys = self.pages()
+        index = keys.index(self.page_key) if self.page_key in keys else len(keys) - 1
+        self.show_page(keys[max(0, index - 1)])
+
+    @on(Button.Pressed, "#wizard-back")
+    def _back_button(self) -> None:
+        self.action_back()
+
+    @on(Button.Pressed, "#wizard-next")
+    def _next_button(self) -> None:
+        self.action_next()
+
+    @on(Button.Pressed, "#wizard-save")
+    def _save_button(self) -> None:
+        self.action_save()
+
+    def action_next(self) -> None:
+        if self.page_key == REVIEW or self._busy:
+            return
+        form = self._form()
+        if form is not None:
+            errors = form.check_all()
+            if errors:
+                self.query_one("#wizard-status", Label).update(
+                    f"{len(errors)} answer{'s' if len(errors) > 1 else ''} to fix before going on")
+                return
+        for path in list(self.errors_from_save):
+            if path not in self.answers or form is not None and any(q.path == path for q in form.visible()):
+                self.errors_from_save.pop(path, None)
+        if self.page_key == "identity" and not self.kiosk:
+            self._busy = True
+            self.query_one("#wizard-status", Label).update("Looking for probable matches…")
+            self._check_duplicates(answers_to_record(self.answers, self.ctx, account_type="staff_assisted"))
+            return
+        self._advance()
+
+    def _advance(self) -> None:
+        keys = self.pages()
+        index = keys.index(self.page_key) if self.page_key in keys else 0
+        self.show_page(keys[min(index + 1, len(keys) - 1)])
+
+    # --- duplicates ----------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="wizard")
+    def _check_duplicates(self, record: dict[str, Any]) -> None:
+        app = self.app
+        found = app.services.registration.find_duplicates(app.actor, record)  # type: ignore[attr-defined]
+        self.post_message(self.Checked("duplicates", found))
+
+    def _ask_about(self, candidates: list[DuplicateCandidate], then_save: bool) -> None:
+        from jobcenter_tui.screens.duplicates import DuplicatesModal
+
+        def decided(choice: tuple[str, str] | None) -> None:
+            if choice is None:
+                self.query_one("#wizard-status", Label).update("Check the answers, or open the existing record.")
+                return
+            if choice[0] == "open":
+                self.dismiss(("open", choice[1]))
+                return
+            self.distinct_from |= {c.id for c in candidates}
+            if then_save:
+                self.action_save()
+            else:
+                self._advance()
+
+        self.app.push_screen(DuplicatesModal(candidates), decided)
+
+    # --- review and save -----------------------------------------------------------------------
+
+    def _review(self) -> VerticalScroll:
+        ctx = self.ctx
+        lines = Text()
+        for page in visible_pages(self.answers, ctx):
+            lines.append(f"{page.title}\n", style="bold")
+            for q in page.visible_questions(self.answers, ctx):
+                lines.append(f"  {q.label}: ", style="dim")
+                lines.append(q.display(self.answers.get(q.path)) + "\n")
+        scroll = VerticalScroll(Static(lines, id="review-answers"), Label("Eligibility preview", classes="section-title"),
+                                DataTable(id="review-eligibility", cursor_type="row"), id="review")
+        return scroll
+
+    def _preview(self) -> None:
+        self._run_preview(answers_to_record(self.answers, self.ctx, account_type=self._account_type()))
+
+    def _account_type(self) -> str:
+        return "self_service" if self.kiosk else "staff_assisted"
+
+    @work(thread=True, exclusive=True, group="preview")
+    def _run_preview(self, record: dict[str, Any]) -> None:
+        try:
+            result = self.app.services.eligibility.preview(record)  # type: ignore[attr-defined]
+            self.post_message(self.Checked("preview", result))
+        except RecordInvalid as exc:
+            self.post_message(self.Checked("preview-invalid", exc.errors))
+
+    def action_save(self) -> None:
+        if self.page_key != REVIEW or self._busy:
+            return
+        self._busy = True
+        self.query_one("#wizard-status", Label).update("Saving…")
+        self._save(answers_to_record(self.answers, self.ctx, account_type=self._account_type()), tuple(self.distinct_from))
+
+    @work(thread=True, exclusive=True, group="wizard")
+    def _save(self, record: dict[str, Any], distinct: tuple[str, ...]) -> None:
+        app = self.app
+        try:
+            made = app.services.registration.register(app.actor, record, distinct_from=distinct,  # type: ignore[attr-defined]
+                                                      source="kiosk" if self.kiosk else "wizard")
+            self.post_message(self.Checked("saved", made))
+        except DuplicatesFound as exc:
+            self.post_message(self.Checked("duplicates-at-save", exc.candidates))
+        except InvalidInput as exc:
+            self.post_message(self.Checked("invalid", exc.errors))
+
+    def on_registration_screen_checked(self, message: Checked) -> None:
+        self._busy = False
+        status = self.query_one("#wizard-status", Label)
+        if message.kind == "duplicates":
+            status.update("")
+            candidates = [c for c in message.payload if c.id not in self.distinct_from]
+            if candidates:
+                self._ask_about(candidates, then_save=False)
+            else:
+                self._advance()
+        elif message.kind == "duplicates-at-save":
+            status.update("")
+            self._ask_about(message.payload, then_save=True)
+        elif message.kind == "preview" and self.page_key == REVIEW:
+            table = self.query_one("#review-eligibility", DataTable)
+            table.clear(columns=True)
+            table.add_columns("Program", "Status", "Why")
+            for p in message.payload.programs:
+                why = "; ".join(p.reasons) or (("missing: " + ", ".join(p.missing)) if p.missing else "")
+                if p.missing and p.reasons:
+                    why += "; missing: " + ", ".join(p.missing)
+                table.add_row(Text(program_name(p.program)), p.status.replace("_", " "), Text(why), key=p.program)
+        elif message.kind == "preview-invalid" and self.page_key == REVIEW:
+            self._back_to_errors({e["field"]: e["message"] for e in message.payload})
+        elif message.kind == "invalid":
+            self._back_to_errors(message.payload)
+        elif message.kind == "saved":
+            self.dismiss(("created", message.payload.id))
+
+    def _back_to_errors(self, errors: dict[str, str]) -> None:
+        """Take the person to the first page with a bad answer, the message at the question."""
+        self.errors_from_save = dict(errors)
+        for page in visible_pages(self.answers, self.ctx):
+            if any(q.path in errors for q in page.questions):
+                self.show_page(page.key)
+                self.query_one("#wizard-status", Label).update("Fix the answers marked below")
+                return
+        self.query_one("#wizard-status", Label).update("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+    def action_cancel(self) -> None:
+        self._keep_answers()
+        if not self.answers and not self.raw:
+            self.dismiss(None)
+            return
+        from jobcenter_tui.screens.confirm import ConfirmModal
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmModal("Discard this registration? The answers given so far will be lost.",
+                                          yes="Discard", no="Keep working"), answered)
