@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import partial
 
+from time import monotonic
+
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from jobcenter_tui.domain.permissions import Actor
-from jobcenter_tui.services import Services, os_identity
+from jobcenter_tui.services import Services, kiosk_actor, os_identity
 
 
 class JobCenterApp(App[None]):
@@ -116,3 +119,61 @@ class JobCenterApp(App[None]):
                 continue
             seen.add(binding.action)
             yield SystemCommand(binding.description, f"Key: {key}", partial(active.node.run_action, binding.action))
+
+
+class KioskApp(App[None]):
+    """A resource-room terminal: the self-service wizard and nothing else.
+
+    No sign-in, no search, no command palette, no way to any other record. After Save, or after
+    ``idle_seconds`` without a key press, it returns to the welcome screen and forgets the answers.
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "jobcenter"
+    SUB_TITLE = "Self-service registration"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="kiosk.quit", priority=True, show=False)]
+
+    def __init__(self, services: Services, *, idle_seconds: float = 120, office: str | None = None) -> None:
+        super().__init__()
+        self.services = services
+        self.actor = kiosk_actor(office)
+        self.idle_seconds = idle_seconds
+        self._last_input = monotonic()
+
+    def on_mount(self) -> None:
+        from jobcenter_tui.screens.kiosk_welcome import KioskWelcomeScreen
+
+        self.push_screen(KioskWelcomeScreen())
+        self.set_interval(min(1.0, self.idle_seconds / 4), self._check_idle)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self._last_input = monotonic()
+        await super().on_event(event)
+
+    def start_registration(self) -> None:
+        from jobcenter_tui.screens.kiosk_welcome import KioskWelcomeScreen
+        from jobcenter_tui.screens.registration import RegistrationScreen
+
+        if isinstance(self.screen, KioskWelcomeScreen):
+            self.screen.clear_thanks()
+        self._last_input = monotonic()
+        self.push_screen(RegistrationScreen(audience="all"), self._done)
+
+    def _done(self, outcome: tuple[str, str] | None) -> None:
+        from jobcenter_tui.screens.kiosk_welcome import KioskWelcomeScreen
+
+        if outcome and outcome[0] == "created" and isinstance(self.screen, KioskWelcomeScreen):
+            self.screen.thank()  # no name on a shared screen
+
+    def _check_idle(self) -> None:
+        """Two minutes without a key: back to the welcome screen, answers discarded."""
+        from jobcenter_tui.screens.kiosk_welcome import KioskWelcomeScreen
+
+        if monotonic() - self._last_input < self.idle_seconds:
+            return
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if isinstance(self.screen, KioskWelcomeScreen):
+            self.screen.clear_thanks()

@@ -101,6 +101,18 @@ def console(ctx: typer.Context) -> None:
 
 
 @app.command()
+def kiosk(
+    office: Optional[str] = typer.Option(None, "--office", help="Office code given to registrations made here"),
+    idle_seconds: float = typer.Option(120, "--idle-seconds", min=10, help="Back to the welcome screen after this long idle"),
+) -> None:
+    """Self-service registration for a resource-room terminal: no sign-in, no search, no other records."""
+    with _session() as (services, _):
+        from jobcenter_tui.app import KioskApp
+
+        KioskApp(services, idle_seconds=idle_seconds, office=office).run()
+
+
+@app.command()
 def init(
     admin: str = typer.Option(..., "--admin", help="User name of the first administrator"),
     name: str = typer.Option("Administrator", "--name", help="The administrator's display name"),

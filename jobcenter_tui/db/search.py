@@ -129,7 +129,7 @@ def find_seeker_pks(session: Session, filters: SeekerFilters, *, limit: int, off
         params["fts"] = query
         extra = "".join(f" AND {w}" for w in where)
         sql = (f"SELECT j.pk FROM {FTS_TABLE} f JOIN job_seeker j ON j.pk = f.rowid "
-               f"WHERE {FTS_TABLE} MATCH :fts{extra} ORDER BY f.rank, j.pk LIMIT :limit OFFSET :offset")
+               f"WHERE {FTS_TABLE} MATCH :fts{extra} ORDER BY f.rank, j.last_name, j.first_name, j.pk LIMIT :limit OFFSET :offset")
     else:
         for i, term in enumerate(filters.name_terms):
             params[f"t{i}"] = term.lower() + "%"

@@ -20,6 +20,7 @@ from jobcenter_tui.domain.search_query import parse_date
 from jobcenter_tui.domain.ssn import Ssn, SsnError
 
 Answers = dict[str, Any]
+SSN_ON_FILE = "_ssn_on_file"  # set by an editor when a stored SSN is kept but not shown
 
 
 @dataclass(frozen=True)
@@ -300,7 +301,8 @@ PAGES: tuple[Page, ...] = (
         Q("suffix", "Suffix", "text", max_length=10),
         Q("date_of_birth", "Date of birth", "date", required=True),
         Q("ssn", "Social Security number", "ssn", help="Optional: services are never refused without it"),
-        Q("ssn_not_provided", "Declined to give an SSN", "yesno", show=lambda a, c: a.get("ssn") is None),
+        Q("ssn_not_provided", "Declined to give an SSN", "yesno",
+          show=lambda a, c: a.get("ssn") is None and not a.get(SSN_ON_FILE)),
         Q("sex", "Sex", "choice", choices=(("male", "Male"), ("female", "Female"), ("not_disclosed", "Prefer not to say"))),
         Q("sex_assigned_at_birth", "Sex assigned at birth", "choice", audience="staff",
           choices=(("male", "Male"), ("female", "Female")), show=lambda a, c: a.get("sex") not in ("male", "female"),

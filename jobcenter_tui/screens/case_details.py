@@ -46,6 +46,7 @@ class CaseDetailsScreen(Screen[None]):
         self.seeker_id = seeker_id
         self.detail: SeekerDetail | None = None
         self.stale = False
+        self.current: Any = None  # today's answer from the rules when no fresh determination is recorded
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -62,7 +63,10 @@ class CaseDetailsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#programs", DataTable).add_columns("Program", "Eligibility", "Why / missing")
-        self.query_one("#demographics", DataTable).add_columns("Section", "Question", "Answer")
+        demographics = self.query_one("#demographics", DataTable)
+        demographics.add_column("Section", width=14)
+        demographics.add_column("Question", width=30)
+        demographics.add_column("Answer")
         self.query_one("#history", DataTable).add_columns("When (UTC)", "Staff", "Action", "Changed")
         self.action_reload()
 
@@ -76,8 +80,9 @@ class CaseDetailsScreen(Screen[None]):
         try:
             detail = services.seekers.get(actor, self.seeker_id)
             determination = services.eligibility.latest(actor, self.seeker_id)
-            history = services.seekers.history(actor, self.seeker_id)
             self.stale = determination is None or services.eligibility.is_stale(determination)
+            self.current = None if not self.stale else services.eligibility.show(actor, self.seeker_id, services.today())
+            history = services.seekers.history(actor, self.seeker_id)
             self.post_message(self.Loaded(detail, determination, history, None))
         except ServiceError as exc:
             self.post_message(self.Loaded(None, None, [], str(exc)))
@@ -91,7 +96,9 @@ class CaseDetailsScreen(Screen[None]):
         flags = []
         if record.get("veteran", {}).get("status") in ("veteran", "eligible_spouse"):
             flags.append("veteran")
-        if message.determination is not None and message.determination.result.get("low_income"):
+        low = self.current.low_income if self.current is not None else (
+            message.determination.result.get("low_income") if message.determination is not None else None)
+        if low:
             flags.append("low income")
         if d.age <= 24:
             flags.append("youth")
@@ -116,13 +123,15 @@ class CaseDetailsScreen(Screen[None]):
         table = self.query_one("#programs", DataTable)
         table.clear()
         note = self.query_one("#programs-note", Label)
-        if determination is None:
-            note.update("No eligibility determination yet. Press d to run the rules.")
-            return
-        when = determination.as_of.isoformat()
-        note.update(f"Eligibility determined {when} by {determination.determined_by or '—'}"
-                    + (" — out of date: press d to re-run before enrolling" if self.stale else ""))
-        for p in determination.result["programs"]:
+        if self.current is not None:
+            programs = self.current.as_json()["programs"]
+            recorded = (f"last recorded {determination.as_of.isoformat()}, out of date" if determination is not None
+                        else "none recorded yet")
+            note.update(f"Today's answer from the rules ({recorded}); press d to record a determination.")
+        else:
+            programs = determination.result["programs"]
+            note.update(f"Eligibility determined {determination.as_of.isoformat()} by {determination.determined_by or '—'}")
+        for p in programs:
             why = "; ".join(p["reasons"])
             if p["missing"]:
                 why = (why + "; " if why else "") + "missing: " + ", ".join(p["missing"])
@@ -138,11 +147,14 @@ class CaseDetailsScreen(Screen[None]):
         answers = record_to_answers(record)
         ctx = Context(self.app.services.today(), "staff" if d.account_type == "staff_assisted" else "all")  # type: ignore[attr-defined]
         for page in PAGES:
+            first = True
             for q in page.questions:
                 if not q.visible(answers, ctx) and q.path not in answers:
                     continue
                 value = d.ssn_masked if q.path == "ssn" and d.record.get("ssn") else q.display(answers.get(q.path))
-                table.add_row(page.title, Text(q.label), Text(value), key=f"{page.key}:{q.path}")
+                table.add_row(Text(page.title if first else "", style="bold"), Text(q.label), Text(value),
+                              key=f"{page.key}:{q.path}")
+                first = False
 
     # --- actions -------------------------------------------------------------------------------
 

@@ -69,14 +69,14 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
         yield Static("", id="wizard-title")
         yield Vertical(id="wizard-body")
         with Horizontal(id="wizard-buttons"):
-            yield Button("Back (F7)", id="wizard-back")
-            yield Button("Next (F8)", id="wizard-next", variant="primary")
-            yield Button("Save (ctrl+s)", id="wizard-save", variant="success")
+            yield Button("Back (F7)", id="wizard-back", compact=True)
+            yield Button("Next (F8)", id="wizard-next", variant="primary", compact=True)
+            yield Button("Save (ctrl+s)", id="wizard-save", variant="success", compact=True)
             yield Label("", id="wizard-status", markup=False)
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.show_page(self.page_key)
+    async def on_mount(self) -> None:
+        await self.show_page(self.page_key)
 
     # --- pages ---------------------------------------------------------------------------------
 
@@ -86,22 +86,22 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
     def _page(self, key: str) -> Page:
         return next(p for p in PAGES if p.key == key)
 
-    def show_page(self, key: str) -> None:
+    async def show_page(self, key: str) -> None:
         self.page_key = key
         keys = self.pages()
         number = keys.index(key) + 1 if key in keys else 1
         body = self.query_one("#wizard-body")
-        body.remove_children()
+        await body.remove_children()
         if key == REVIEW:
             title = "Review and save"
-            body.mount(self._review())
+            await body.mount(self._review())
             self._preview()
         else:
             page = self._page(key)
             title = page.title
             questions = [q for q in page.questions if not (self.audience == "all" and q.audience == "staff")]
             form = QuestionForm(questions, self.answers, self.raw, self.ctx, id="wizard-form")
-            body.mount(form)
+            await body.mount(form)
             self.call_after_refresh(self._focus_first)
             if self.errors_from_save:
                 self.call_after_refresh(form.show_errors, self.errors_from_save)
@@ -132,28 +132,28 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
             for q in form.visible():
                 form.check(q, show=False)
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         keys = self.pages()
         if self.page_key not in keys or keys.index(self.page_key) == 0:
             return
         self._keep_answers()
         keys = self.pages()
         index = keys.index(self.page_key) if self.page_key in keys else len(keys) - 1
-        self.show_page(keys[max(0, index - 1)])
+        await self.show_page(keys[max(0, index - 1)])
 
     @on(Button.Pressed, "#wizard-back")
-    def _back_button(self) -> None:
-        self.action_back()
+    async def _back_button(self) -> None:
+        await self.action_back()
 
     @on(Button.Pressed, "#wizard-next")
-    def _next_button(self) -> None:
-        self.action_next()
+    async def _next_button(self) -> None:
+        await self.action_next()
 
     @on(Button.Pressed, "#wizard-save")
     def _save_button(self) -> None:
         self.action_save()
 
-    def action_next(self) -> None:
+    async def action_next(self) -> None:
         if self.page_key == REVIEW or self._busy:
             return
         form = self._form()
@@ -171,12 +171,12 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
             self.query_one("#wizard-status", Label).update("Looking for probable matches…")
             self._check_duplicates(answers_to_record(self.answers, self.ctx, account_type="staff_assisted"))
             return
-        self._advance()
+        await self._advance()
 
-    def _advance(self) -> None:
+    async def _advance(self) -> None:
         keys = self.pages()
         index = keys.index(self.page_key) if self.page_key in keys else 0
-        self.show_page(keys[min(index + 1, len(keys) - 1)])
+        await self.show_page(keys[min(index + 1, len(keys) - 1)])
 
     # --- duplicates ----------------------------------------------------------------------------
 
@@ -189,7 +189,7 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
     def _ask_about(self, candidates: list[DuplicateCandidate], then_save: bool) -> None:
         from jobcenter_tui.screens.duplicates import DuplicatesModal
 
-        def decided(choice: tuple[str, str] | None) -> None:
+        async def decided(choice: tuple[str, str] | None) -> None:
             if choice is None:
                 self.query_one("#wizard-status", Label).update("Check the answers, or open the existing record.")
                 return
@@ -200,23 +200,28 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
             if then_save:
                 self.action_save()
             else:
-                self._advance()
+                await self._advance()
 
         self.app.push_screen(DuplicatesModal(candidates), decided)
 
     # --- review and save -----------------------------------------------------------------------
 
     def _review(self) -> VerticalScroll:
+        """The eligibility preview first, then every answer given, page by page."""
         ctx = self.ctx
         lines = Text()
         for page in visible_pages(self.answers, ctx):
-            lines.append(f"{page.title}\n", style="bold")
-            for q in page.visible_questions(self.answers, ctx):
+            questions = page.visible_questions(self.answers, ctx)
+            answered = [q for q in questions if self.answers.get(q.path) not in (None, [])]
+            lines.append(page.title, style="bold")
+            skipped = len(questions) - len(answered)
+            lines.append(f"  ({skipped} not answered)\n" if skipped else "\n", style="dim")
+            for q in answered:
                 lines.append(f"  {q.label}: ", style="dim")
                 lines.append(q.display(self.answers.get(q.path)) + "\n")
-        scroll = VerticalScroll(Static(lines, id="review-answers"), Label("Eligibility preview", classes="section-title"),
-                                DataTable(id="review-eligibility", cursor_type="row"), id="review")
-        return scroll
+        return VerticalScroll(Label("Eligibility preview", classes="section-title"),
+                              DataTable(id="review-eligibility", cursor_type="row"),
+                              Label("Answers", classes="section-title"), Static(lines, id="review-answers"), id="review")
 
     def _preview(self) -> None:
         self._run_preview(answers_to_record(self.answers, self.ctx, account_type=self._account_type()))
@@ -251,7 +256,7 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
         except InvalidInput as exc:
             self.post_message(self.Checked("invalid", exc.errors))
 
-    def on_registration_screen_checked(self, message: Checked) -> None:
+    async def on_registration_screen_checked(self, message: Checked) -> None:
         self._busy = False
         status = self.query_one("#wizard-status", Label)
         if message.kind == "duplicates":
@@ -260,7 +265,7 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
             if candidates:
                 self._ask_about(candidates, then_save=False)
             else:
-                self._advance()
+                await self._advance()
         elif message.kind == "duplicates-at-save":
             status.update("")
             self._ask_about(message.payload, then_save=True)
@@ -274,18 +279,18 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
                     why += "; missing: " + ", ".join(p.missing)
                 table.add_row(Text(program_name(p.program)), p.status.replace("_", " "), Text(why), key=p.program)
         elif message.kind == "preview-invalid" and self.page_key == REVIEW:
-            self._back_to_errors({e["field"]: e["message"] for e in message.payload})
+            await self._back_to_errors({e["field"]: e["message"] for e in message.payload})
         elif message.kind == "invalid":
-            self._back_to_errors(message.payload)
+            await self._back_to_errors(message.payload)
         elif message.kind == "saved":
             self.dismiss(("created", message.payload.id))
 
-    def _back_to_errors(self, errors: dict[str, str]) -> None:
+    async def _back_to_errors(self, errors: dict[str, str]) -> None:
         """Take the person to the first page with a bad answer, the message at the question."""
         self.errors_from_save = dict(errors)
         for page in visible_pages(self.answers, self.ctx):
             if any(q.path in errors for q in page.questions):
-                self.show_page(page.key)
+                await self.show_page(page.key)
                 self.query_one("#wizard-status", Label).update("Fix the answers marked below")
                 return
         self.query_one("#wizard-status", Label).update("; ".join(f"{k}: {v}" for k, v in errors.items()))

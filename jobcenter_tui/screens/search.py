@@ -50,7 +50,7 @@ class SearchScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#results", DataTable).add_columns("Name", "Born", "SSN", "City", "Account", "Last activity")
+        self.query_one("#results", DataTable).add_columns("Name", "Born", "SSN", "City", "Account", "Active")
 
     @on(Input.Changed, "#search-box")
     def _typed(self, event: Input.Changed) -> None:

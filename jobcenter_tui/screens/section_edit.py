@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, Static
 
-from jobcenter_tui.domain.questions import PAGES, Context, Question, record_to_answers
+from jobcenter_tui.domain.questions import PAGES, SSN_ON_FILE, Context, Question, record_to_answers
 from jobcenter_tui.services.errors import InvalidInput, ServiceError
 from jobcenter_tui.services.seekers import SeekerDetail
 from jobcenter_tui.widgets.question_form import QuestionForm
@@ -44,6 +44,8 @@ class SectionEditScreen(Screen[bool]):
         self.page_key = page_key
         record = {k: v for k, v in detail.record.items() if k != "ssn"}  # the SSN arrives masked
         self.answers = record_to_answers(record)
+        if detail.record.get("ssn"):
+            self.answers[SSN_ON_FILE] = True
         self.raw: dict[str, Any] = {}
         self.audience = "staff" if detail.account_type == "staff_assisted" else "all"
         if page_key is None:
@@ -64,8 +66,8 @@ class SectionEditScreen(Screen[bool]):
         hints = {"ssn": f"On file: {self.detail.ssn_masked}. Leave blank to keep it."} if self.detail.record.get("ssn") else {}
         yield QuestionForm(self.questions, self.answers, self.raw, self.ctx, hints=hints, id="edit-form")
         with Horizontal(id="edit-buttons"):
-            yield Button("Save (ctrl+s)", id="edit-save", variant="primary")
-            yield Button("Cancel (esc)", id="edit-cancel")
+            yield Button("Save (ctrl+s)", id="edit-save", variant="primary", compact=True)
+            yield Button("Cancel (esc)", id="edit-cancel", compact=True)
             yield Label("", id="edit-status", markup=False)
         yield Footer()
 
