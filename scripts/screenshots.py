@@ -37,6 +37,38 @@ async def main() -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         app.save_screenshot(filename="main.svg", path=str(OUT))
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press(*"smi", "enter")
+        await pilot.pause(0.5)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        for field in app.screen.query(Input):
+            field.cursor_blink = False
+        app.save_screenshot(filename="search.svg", path=str(OUT))
+        await pilot.press("enter")
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        app.save_screenshot(filename="case_details.svg", path=str(OUT))
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        await pilot.press("f3")
+        await pilot.pause()
+        for text in ("Marcus", "", "Oyelaran", "", "1985-11-20"):
+            await pilot.press(*text, "tab") if text else await pilot.press("tab")
+        await pilot.pause()
+        for field in app.screen.query(Input):
+            field.cursor_blink = False
+        app.save_screenshot(filename="wizard.svg", path=str(OUT))
+        for _ in range(12):
+            await pilot.press("f8")
+            for _ in range(2):
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            if app.screen.page_key == "review":
+                break
+        app.save_screenshot(filename="review.svg", path=str(OUT))
     services.close()
     print(f"wrote {', '.join(p.name for p in sorted(OUT.glob('*.svg')))} to {OUT}")
 

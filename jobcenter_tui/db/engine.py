@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session
 
 WRITE_OPTION = "jobcenter_write"
+SINGLE_READ_OPTION = "jobcenter_single_read"
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -42,8 +43,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
-        write = conn.get_execution_options().get(WRITE_OPTION, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        options = conn.get_execution_options()
+        if options.get(SINGLE_READ_OPTION, False):
+            return  # a single read statement is its own transaction
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE_OPTION, False) else "BEGIN")
 
 
 class Database:
@@ -53,6 +56,7 @@ class Database:
         self.url = url
         self.engine = make_engine(url, echo=echo)
         self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
+        self._single_read_engine = self.engine.execution_options(**{SINGLE_READ_OPTION: True})
 
     @property
     def dialect(self) -> str:
@@ -71,6 +75,10 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    def single_read(self):  # type: ignore[no-untyped-def]
+        """A connection for one read statement (no BEGIN/ROLLBACK round trips): search as you type."""
+        return self._single_read_engine.connect()
 
     def dispose(self) -> None:
         self.engine.dispose()

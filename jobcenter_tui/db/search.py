@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import text
+from typing import Any
+
+from sqlalchemy import Connection, Row, text
 from sqlalchemy.orm import Session
 
 FTS_TABLE = "seeker_name_fts"
@@ -108,11 +110,16 @@ _EXACT = (
 )
 
 
-def find_seeker_pks(session: Session, filters: SeekerFilters, *, limit: int, offset: int = 0) -> list[int]:
-    """Primary keys of matching seekers, best match first, one page (``limit`` rows from ``offset``).
+SUMMARY_COLUMNS = ("j.id, j.first_name, j.middle_name, j.last_name, j.suffix, j.date_of_birth, j.ssn_cipher, "
+                   "j.ssn_not_provided, j.address_city, j.account_type, j.last_activity_at")
 
-    Names: SQLite ranks FTS5 matches by bm25; PostgreSQL matches prefixes of the unaccented,
-    lower-cased names. Without name terms, results are in name order.
+
+def find_seekers(conn: Connection | Session, filters: SeekerFilters, *, limit: int, offset: int = 0) -> list[Row[Any]]:
+    """One page of matching seekers (the summary columns), best match first.
+
+    Names: SQLite ranks FTS5 matches by bm25, then by name; PostgreSQL matches prefixes of the
+    unaccented, lower-cased names. Without name terms, results are in name order. One statement,
+    no ORM objects: this runs on every pause in typing.
     """
     params: dict[str, object] = {"limit": int(limit), "offset": int(offset)}
     where: list[str] = []
@@ -121,14 +128,14 @@ def find_seeker_pks(session: Session, filters: SeekerFilters, *, limit: int, off
         if value is not None:
             params[key] = value
             where.append(clause)
-    dialect = session.get_bind().dialect.name
+    dialect = conn.get_bind().dialect.name if isinstance(conn, Session) else conn.dialect.name
     if filters.name_terms and dialect == "sqlite":
         query = fts_query(" ".join(filters.name_terms))
         if query is None:
             return []
         params["fts"] = query
         extra = "".join(f" AND {w}" for w in where)
-        sql = (f"SELECT j.pk FROM {FTS_TABLE} f JOIN job_seeker j ON j.pk = f.rowid "
+        sql = (f"SELECT {SUMMARY_COLUMNS} FROM {FTS_TABLE} f JOIN job_seeker j ON j.pk = f.rowid "
                f"WHERE {FTS_TABLE} MATCH :fts{extra} ORDER BY f.rank, j.last_name, j.first_name, j.pk LIMIT :limit OFFSET :offset")
     else:
         for i, term in enumerate(filters.name_terms):
@@ -139,6 +146,6 @@ def find_seeker_pks(session: Session, filters: SeekerFilters, *, limit: int, off
             )
         if not where:
             return []
-        sql = (f"SELECT j.pk FROM job_seeker j WHERE {' AND '.join(where)} "
+        sql = (f"SELECT {SUMMARY_COLUMNS} FROM job_seeker j WHERE {' AND '.join(where)} "
                "ORDER BY j.last_name, j.first_name, j.pk LIMIT :limit OFFSET :offset")
-    return [row[0] for row in session.execute(text(sql), params)]
+    return list(conn.execute(text(sql), params))

@@ -47,6 +47,7 @@ class CaseDetailsScreen(Screen[None]):
         self.detail: SeekerDetail | None = None
         self.stale = False
         self.current: Any = None  # today's answer from the rules when no fresh determination is recorded
+        self.program_details: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -55,6 +56,7 @@ class CaseDetailsScreen(Screen[None]):
             with TabPane("Programs", id="tab-programs"):
                 yield Label("", id="programs-note", markup=False)
                 yield DataTable(id="programs", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="program-detail")
             with TabPane("Demographics", id="tab-demographics"):
                 yield DataTable(id="demographics", cursor_type="row", zebra_stripes=True)
             with TabPane("History", id="tab-history"):
@@ -131,7 +133,16 @@ class CaseDetailsScreen(Screen[None]):
         else:
             programs = determination.result["programs"]
             note.update(f"Eligibility determined {determination.as_of.isoformat()} by {determination.determined_by or '—'}")
+        self.program_details = {}
         for p in programs:
+            full = [f"{program_name(p['program'])}: {p['status'].replace('_', ' ')}"]
+            full += [f"  • {r}" for r in p["reasons"]]
+            if p["missing"]:
+                full.append("  • missing answers: " + ", ".join(p["missing"]))
+            if p.get("priority_of_service") is not None:
+                full.append(f"  • priority of service {p['priority_of_service']}")
+            full += [f"  • limitation: {lim}" for lim in p.get("limitations", [])]
+            self.program_details[p["program"]] = "\n".join(full)
             why = "; ".join(p["reasons"])
             if p["missing"]:
                 why = (why + "; " if why else "") + "missing: " + ", ".join(p["missing"])
@@ -155,6 +166,12 @@ class CaseDetailsScreen(Screen[None]):
                 table.add_row(Text(page.title if first else "", style="bold"), Text(q.label), Text(value),
                               key=f"{page.key}:{q.path}")
                 first = False
+
+    @on(DataTable.RowHighlighted, "#programs")
+    def _program_detail(self, event: DataTable.RowHighlighted) -> None:
+        """The whole explanation of the highlighted program: the table cell is too narrow at 80 columns."""
+        detail = self.program_details.get(str(event.row_key.value), "")
+        self.query_one("#program-detail", Static).update(Text(detail))
 
     # --- actions -------------------------------------------------------------------------------
 

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING
 
-from sqlmodel import select
-
-from jobcenter_tui.db.models import JobSeeker
-from jobcenter_tui.db.search import SeekerFilters, find_seeker_pks
+from jobcenter_tui.db.search import SeekerFilters, find_seekers
 from jobcenter_tui.domain.permissions import Actor, Privilege
 from jobcenter_tui.domain.search_query import SearchQuery, parse_query
 from jobcenter_tui.domain.ssn import mask_last4
@@ -72,26 +69,27 @@ class SearchService:
             email=query.email,
             record_id=query.record_id,
         )
-        with self._s.db.session(write=query.uses_ssn) as session:
-            pks = find_seeker_pks(session, filters, limit=page_size + 1, offset=page * page_size)
-            rows = session.exec(select(JobSeeker).where(JobSeeker.pk.in_(pks[:page_size]))).all() if pks else []  # type: ignore[union-attr]
-            if query.uses_ssn:  # searching by SSN is audited; the digits are not written
+        if query.uses_ssn:  # searching by SSN is audited (the digits are not written), in the same unit of work
+            with self._s.db.session(write=True) as session:
+                found = find_seekers(session, filters, limit=page_size + 1, offset=page * page_size)
                 append_audit(session, actor, "seeker.search_ssn", at=self._s.now(), entity="search",
-                             changes={"kind": "ssn" if query.ssn is not None else "last4", "results": len(rows)})
-        order = {pk: i for i, pk in enumerate(pks)}
+                             changes={"kind": "ssn" if query.ssn is not None else "last4", "results": len(found[:page_size])})
+        else:
+            with self._s.db.single_read() as conn:
+                found = find_seekers(conn, filters, limit=page_size + 1, offset=page * page_size)
         summaries = tuple(
             SeekerSummary(
                 id=r.id,
                 name=display_name(r.first_name, r.middle_name, r.last_name, r.suffix),
-                date_of_birth=r.date_of_birth,
+                date_of_birth=_day(r.date_of_birth),
                 ssn_masked=mask_last4(keyring.decrypt(r.ssn_cipher).last4) if r.ssn_cipher else ("declined" if r.ssn_not_provided else "—"),
                 city=r.address_city or "",
                 account_type="staff" if r.account_type == "staff_assisted" else "self",
-                last_activity=r.last_activity_at,
+                last_activity=_moment(r.last_activity_at),
             )
-            for r in sorted(rows, key=lambda r: order[r.pk])
+            for r in found[:page_size]
         )
-        has_more = len(pks) > page_size
+        has_more = len(found) > page_size
         if summaries:
             message = f"{query.describe()}: {'first ' if page == 0 and has_more else ''}{len(summaries)} shown" + \
                       (", more below" if has_more else "")
@@ -102,6 +100,18 @@ class SearchService:
         if query.problems:
             message = " ".join(query.problems) + " " + message
         return SearchPage(query, summaries, page, page_size, has_more, message.strip())
+
+
+def _day(value: date | str) -> date:
+    """Text SQL returns SQLite dates as text."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _moment(value: datetime | str) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def _hint(query: SearchQuery) -> str:
