@@ -28,12 +28,14 @@ seekers_app = typer.Typer(help="Job seeker records: import and export (JSON Line
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
 eligibility_app = typer.Typer(help="Which programs a job seeker is potentially eligible for, and why.", no_args_is_help=True)
 config_app = typer.Typer(help="Eligibility configuration: switches and the LLSIL table.", no_args_is_help=True)
+exits_app = typer.Typer(help="The 90-day exit rule.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(staff_app, name="staff")
 app.add_typer(seekers_app, name="seekers")
 app.add_typer(audit_app, name="audit")
 app.add_typer(eligibility_app, name="eligibility")
 app.add_typer(config_app, name="config")
+app.add_typer(exits_app, name="exits")
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -446,6 +448,17 @@ def config_llsil(file: Path = typer.Argument(..., help="CSV: region,1,2,...,N[,e
     with _session() as (services, actor):
         table = _handle(lambda: services.eligibility.load_llsil(actor, text, source=str(file)))
         typer.echo(f"LLSIL table loaded: {len(table.regions)} regions ({', '.join(sorted(table.regions))})")
+
+
+@exits_app.command("run")
+def exits_run(as_of: Optional[str] = typer.Option(None, "--as-of", help="Reference date YYYY-MM-DD (default today)")) -> None:
+    """Close every open enrollment with 90 days without a participation service. Safe to run again."""
+    day = _as_of(as_of)
+    with _session() as (services, actor):
+        closed = services.cases.run_exits(actor, day or services.today())
+    for enrollment_id, seeker_id, exit_date in closed:
+        typer.echo(f"closed {enrollment_id} (job seeker {seeker_id}), exit date {exit_date}")
+    typer.echo(f"{len(closed)} enrollment(s) closed")
 
 
 def main() -> None:

@@ -74,7 +74,10 @@ class Services:
         self.clock = clock
         self.password_hasher = password_hasher or PasswordHasher()  # Argon2id, RFC 9106 low-memory profile
         from jobcenter_tui.services.audit_service import AuditService
+        from jobcenter_tui.services.cases import CaseService
         from jobcenter_tui.services.demo import DemoService
+        from jobcenter_tui.services.documents import DocumentService
+        from jobcenter_tui.services.notes import NoteService
         from jobcenter_tui.services.eligibility import EligibilityService
         from jobcenter_tui.services.registration import RegistrationService
         from jobcenter_tui.services.search import SearchService
@@ -88,6 +91,9 @@ class Services:
         self.eligibility = EligibilityService(self)
         self.search = SearchService(self)
         self.registration = RegistrationService(self)
+        self.cases = CaseService(self)
+        self.documents = DocumentService(self)
+        self.notes = NoteService(self)
 
     def now(self) -> datetime:
         return self.clock()
