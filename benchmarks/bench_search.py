@@ -70,9 +70,11 @@ def main() -> None:
                "j.ssn_not_provided, j.address_city, j.account_type, j.last_activity_at")
 
     def raw_query(params: dict) -> list:  # type: ignore[type-arg]
-        if "fts" in params:
-            sql = (f"SELECT {columns} FROM seeker_name_fts f JOIN job_seeker j ON j.pk = f.rowid "
-                   "WHERE seeker_name_fts MATCH ? ORDER BY f.rank, j.last_name, j.first_name, j.pk LIMIT ?")
+        if "fts" in params:  # the same plan as ours: the first 1,000 matches, sorted by name
+            raw.execute("SELECT rowid FROM seeker_name_fts WHERE seeker_name_fts MATCH ? LIMIT 1001", (params["fts"],)).fetchall()
+            sql = ("WITH hits AS (SELECT rowid FROM seeker_name_fts WHERE seeker_name_fts MATCH ? LIMIT 1000) "
+                   f"SELECT {columns} FROM hits JOIN job_seeker j ON j.pk = hits.rowid "
+                   "ORDER BY j.last_name, j.first_name, j.pk LIMIT ?")
             return raw.execute(sql, (params["fts"], PAGE + 1)).fetchall()
         if "ssn_index" in params:
             return raw.execute(f"SELECT {columns} FROM job_seeker j WHERE j.ssn_index = ? LIMIT ?",

@@ -114,12 +114,24 @@ SUMMARY_COLUMNS = ("j.id, j.first_name, j.middle_name, j.last_name, j.suffix, j.
                    "j.ssn_not_provided, j.address_city, j.account_type, j.last_activity_at")
 
 
-def find_seekers(conn: Connection | Session, filters: SeekerFilters, *, limit: int, offset: int = 0) -> list[Row[Any]]:
-    """One page of matching seekers (the summary columns), best match first.
+NAME_CANDIDATES = 1000  # name-only searches sort at most this many matches
 
-    Names: SQLite ranks FTS5 matches by bm25, then by name; PostgreSQL matches prefixes of the
-    unaccented, lower-cased names. Without name terms, results are in name order. One statement,
-    no ORM objects: this runs on every pause in typing.
+
+@dataclass(frozen=True)
+class Found:
+    rows: list[Row[Any]]
+    capped: bool  # a name-only search matched more than NAME_CANDIDATES people
+
+
+def find_seekers(conn: Connection | Session, filters: SeekerFilters, *, limit: int, offset: int = 0) -> Found:
+    """One page of matching seekers (the summary columns), in name order.
+
+    SQLite: name terms match through the FTS5 index (prefixes, accents folded). With an exact
+    filter (date of birth, SSN, phone…) that filter's index leads and the names only narrow it.
+    Names alone: ranking or sorting every match of a short prefix costs tens of milliseconds at a
+    million seekers, so the first ``NAME_CANDIDATES`` matches are sorted and ``capped`` says when
+    there were more (the screen asks for more letters). PostgreSQL matches prefixes of the
+    unaccented, lower-cased names. One statement, no ORM objects: this runs on every pause in typing.
     """
     params: dict[str, object] = {"limit": int(limit), "offset": int(offset)}
     where: list[str] = []
@@ -129,23 +141,29 @@ def find_seekers(conn: Connection | Session, filters: SeekerFilters, *, limit: i
             params[key] = value
             where.append(clause)
     dialect = conn.get_bind().dialect.name if isinstance(conn, Session) else conn.dialect.name
+    order = "ORDER BY j.last_name, j.first_name, j.pk LIMIT :limit OFFSET :offset"
     if filters.name_terms and dialect == "sqlite":
         query = fts_query(" ".join(filters.name_terms))
         if query is None:
-            return []
+            return Found([], False)
         params["fts"] = query
-        extra = "".join(f" AND {w}" for w in where)
-        sql = (f"SELECT {SUMMARY_COLUMNS} FROM {FTS_TABLE} f JOIN job_seeker j ON j.pk = f.rowid "
-               f"WHERE {FTS_TABLE} MATCH :fts{extra} ORDER BY f.rank, j.last_name, j.first_name, j.pk LIMIT :limit OFFSET :offset")
-    else:
-        for i, term in enumerate(filters.name_terms):
-            params[f"t{i}"] = term.lower() + "%"
-            where.append(
-                f"(unaccent(lower(j.first_name)) LIKE unaccent(:t{i}) OR unaccent(lower(j.last_name)) LIKE unaccent(:t{i})"
-                f" OR unaccent(lower(coalesce(j.middle_name, ''))) LIKE unaccent(:t{i}))"
-            )
-        if not where:
-            return []
-        sql = (f"SELECT {SUMMARY_COLUMNS} FROM job_seeker j WHERE {' AND '.join(where)} "
-               "ORDER BY j.last_name, j.first_name, j.pk LIMIT :limit OFFSET :offset")
-    return list(conn.execute(text(sql), params))
+        if where:
+            sql = (f"SELECT {SUMMARY_COLUMNS} FROM job_seeker j WHERE {' AND '.join(where)} "
+                   f"AND j.pk IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts) {order}")
+            return Found(list(conn.execute(text(sql), params)), False)
+        params["cap"] = NAME_CANDIDATES + 1
+        hits = (f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts LIMIT :cap")
+        capped = len(list(conn.execute(text(hits), params))) > NAME_CANDIDATES
+        params["cap"] = NAME_CANDIDATES
+        sql = (f"WITH hits AS ({hits}) SELECT {SUMMARY_COLUMNS} FROM hits JOIN job_seeker j ON j.pk = hits.rowid {order}")
+        return Found(list(conn.execute(text(sql), params)), capped)
+    for i, term in enumerate(filters.name_terms):
+        params[f"t{i}"] = term.lower() + "%"
+        where.append(
+            f"(unaccent(lower(j.first_name)) LIKE unaccent(:t{i}) OR unaccent(lower(j.last_name)) LIKE unaccent(:t{i})"
+            f" OR unaccent(lower(coalesce(j.middle_name, ''))) LIKE unaccent(:t{i}))"
+        )
+    if not where:
+        return Found([], False)
+    sql = f"SELECT {SUMMARY_COLUMNS} FROM job_seeker j WHERE {' AND '.join(where)} {order}"
+    return Found(list(conn.execute(text(sql), params)), False)

@@ -35,7 +35,7 @@ class Context:
 class Question:
     path: str
     label: str
-    kind: str  # text name date ssn phone email state zip fips int money soc soc_list choice yesno multi
+    kind: str  # text long_text name date ssn phone email state zip fips int money soc soc_list choice yesno multi
     audience: str = "all"
     required: bool = False
     choices: tuple[tuple[str, str], ...] = ()  # (value, label)
@@ -227,7 +227,7 @@ def _multi(q: Question, raw: Any, ctx: Context) -> list[str]:
 
 
 _PARSERS: dict[str, Callable[[Question, Any, Context], Any]] = {
-    "name": _text, "text": _text, "date": _date, "ssn": _ssn, "phone": _phone, "email": _email,
+    "name": _text, "text": _text, "long_text": _text, "date": _date, "ssn": _ssn, "phone": _phone, "email": _email,
     "state": _state, "zip": _digits(5, "5 digits"), "fips": _digits(5, "the 5-digit county FIPS code"),
     "int": _int, "money": _money, "soc": _soc, "soc_list": _soc_list, "choice": _choice, "yesno": _yesno,
     "multi": _multi,

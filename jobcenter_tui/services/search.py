@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING
 
-from jobcenter_tui.db.search import SeekerFilters, find_seekers
+from jobcenter_tui.db.search import NAME_CANDIDATES, SeekerFilters, find_seekers
 from jobcenter_tui.domain.permissions import Actor, Privilege
 from jobcenter_tui.domain.search_query import SearchQuery, parse_query
 from jobcenter_tui.domain.ssn import mask_last4
@@ -71,12 +71,14 @@ class SearchService:
         )
         if query.uses_ssn:  # searching by SSN is audited (the digits are not written), in the same unit of work
             with self._s.db.session(write=True) as session:
-                found = find_seekers(session, filters, limit=page_size + 1, offset=page * page_size)
+                result = find_seekers(session, filters, limit=page_size + 1, offset=page * page_size)
                 append_audit(session, actor, "seeker.search_ssn", at=self._s.now(), entity="search",
-                             changes={"kind": "ssn" if query.ssn is not None else "last4", "results": len(found[:page_size])})
+                             changes={"kind": "ssn" if query.ssn is not None else "last4",
+                                      "results": len(result.rows[:page_size])})
         else:
             with self._s.db.single_read() as conn:
-                found = find_seekers(conn, filters, limit=page_size + 1, offset=page * page_size)
+                result = find_seekers(conn, filters, limit=page_size + 1, offset=page * page_size)
+        found = result.rows
         summaries = tuple(
             SeekerSummary(
                 id=r.id,
@@ -90,7 +92,10 @@ class SearchService:
             for r in found[:page_size]
         )
         has_more = len(found) > page_size
-        if summaries:
+        if summaries and result.capped:
+            message = (f"{query.describe()}: over {NAME_CANDIDATES:,} people match; showing the first found in name order. "
+                       "Type more of the name, or add the date of birth.")
+        elif summaries:
             message = f"{query.describe()}: {'first ' if page == 0 and has_more else ''}{len(summaries)} shown" + \
                       (", more below" if has_more else "")
         elif page:

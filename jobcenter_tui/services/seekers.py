@@ -88,12 +88,13 @@ class SeekerService:
                             record, record.get("ssn", "declined" if row.ssn_not_provided else "—"), row.account_type,
                             age_on(row.date_of_birth, self._s.today()), row.created_at, row.updated_at, row.updated_by)
 
-    def get(self, actor: Actor, seeker_id: str) -> SeekerDetail:
-        """Open a record; the view of personal data is audited."""
+    def get(self, actor: Actor, seeker_id: str, *, audit: bool = True) -> SeekerDetail:
+        """Open a record; the view of personal data is audited (a refresh of an open view is not a new one)."""
         actor.require(Privilege.SEEKER_VIEW)
-        with self._s.db.session(write=True) as session:
+        with self._s.db.session(write=audit) as session:
             row = self._row(session, seeker_id)
-            append_audit(session, actor, "seeker.view", at=self._s.now(), entity="job_seeker", entity_id=seeker_id)
+            if audit:
+                append_audit(session, actor, "seeker.view", at=self._s.now(), entity="job_seeker", entity_id=seeker_id)
             return self._detail(row)
 
     def reveal_ssn(self, actor: Actor, seeker_id: str, reason: str) -> str:

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, SelectionList
+from textual.widgets import Input, Label, Select, SelectionList, TextArea
 
 from jobcenter_tui.domain.questions import Answers, Context, Question
 
@@ -37,6 +37,7 @@ class QuestionForm(VerticalScroll):
     QuestionForm .q-label.-required { color: $text; }
     QuestionForm .q-line Input, QuestionForm .q-line Select { width: 1fr; }
     QuestionForm .q-line SelectionList { width: 1fr; height: auto; max-height: 7; }
+    QuestionForm .q-line TextArea { width: 1fr; height: 6; }
     QuestionForm .q-error { color: $error; padding-left: 34; height: auto; display: none; }
     QuestionForm .q-error.-shown { display: block; }
     QuestionForm .q-help { color: $text-muted; padding-left: 34; height: auto; text-style: italic; }
@@ -86,6 +87,8 @@ class QuestionForm(VerticalScroll):
             chosen = set(value or [])
             return SelectionList(*[(label, v, v in chosen) for v, label in q.choices], id=wid)
         text = self.raw.get(q.path, q.to_text(value))
+        if q.kind == "long_text":
+            return TextArea(text, id=wid, soft_wrap=True, show_line_numbers=False)
         return Input(value=text, placeholder=q.placeholder, id=wid, compact=True, max_length=max(q.max_length, 40))
 
     def on_mount(self) -> None:
@@ -99,6 +102,8 @@ class QuestionForm(VerticalScroll):
             return None if widget.is_blank() else widget.value
         if isinstance(widget, SelectionList):
             return list(widget.selected)
+        if isinstance(widget, TextArea):
+            return widget.text
         assert isinstance(widget, Input)
         return widget.value
 
@@ -171,6 +176,12 @@ class QuestionForm(VerticalScroll):
     def _next_field(self, event: Input.Submitted) -> None:
         event.stop()
         self.screen.focus_next()
+
+    @on(TextArea.Changed)
+    def _long_text(self, event: TextArea.Changed) -> None:
+        q = self._question(event.text_area)
+        if q is not None:
+            self.raw[q.path] = event.text_area.text
 
     @on(Select.Changed)
     @on(SelectionList.SelectedChanged)
