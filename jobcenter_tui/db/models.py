@@ -252,6 +252,7 @@ class EligibilityDetermination(SQLModel, table=True):
     result: dict[str, Any] = Field(sa_type=sa.JSON)
     determined_at: datetime = Field(default_factory=utcnow)
     determined_by: str | None = Field(default=None, max_length=64)
+    sequence: int = Field(default=0, index=True)  # store-wide order: "latest" never depends on clock resolution
 
 
 class Enrollment(Versioned, table=True):

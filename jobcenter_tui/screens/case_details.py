@@ -25,14 +25,15 @@ from jobcenter_tui.domain.questions import PAGES, Context, Question, record_to_a
 from jobcenter_tui.services.errors import ServiceError
 from jobcenter_tui.services.seekers import SeekerDetail
 
+# upgrade (u), reveal SSN (r) and record eligibility (d) concern the whole record: every tab has them
 TAB_ACTIONS = {
-    "tab-programs": {"enroll", "determine"},
+    "tab-programs": {"enroll"},
     "tab-enrollments": {"close_enrollment", "reopen", "plan", "add"},
     "tab-services": {"add"},
     "tab-plans": {"plan"},
     "tab-documents": {"add", "verify", "export"},
     "tab-notes": {"add", "correct", "delete_note", "edit_note"},
-    "tab-demographics": {"edit", "upgrade", "reveal"},
+    "tab-demographics": {"edit"},
     "tab-history": set(),
 }
 ALL_TAB_ACTIONS = set().union(*TAB_ACTIONS.values())

@@ -191,7 +191,7 @@ class CaseService:
         """The latest determination, re-run first when it is older than ``eligibility_valid_days``."""
         latest = session.exec(
             select(EligibilityDetermination).where(EligibilityDetermination.seeker_id == seeker_id)
-            .order_by(EligibilityDetermination.determined_at.desc()).limit(1)  # type: ignore[attr-defined]
+            .order_by(EligibilityDetermination.sequence.desc()).limit(1)  # type: ignore[attr-defined]
         ).first()
         cfg = self._s.eligibility.config()
         today = self._s.today()
@@ -199,11 +199,12 @@ class CaseService:
             return latest
         from jobcenter_tui.domain.eligibility import evaluate
         from jobcenter_tui.domain.record import parse_record
-        from jobcenter_tui.services.eligibility import determination_row
+        from jobcenter_tui.services.eligibility import determination_row, next_sequence
         from jobcenter_tui.services.seeker_mapping import row_record_dict
 
         record = parse_record(row_record_dict(self._seeker(session, seeker_id), self._s.keyring), None)
-        row = EligibilityDetermination(**determination_row(record, seeker_id, evaluate(record, today, cfg), actor, self._s.now()))
+        row = EligibilityDetermination(**determination_row(record, seeker_id, evaluate(record, today, cfg), actor, self._s.now()),
+                                       sequence=next_sequence(session))
         session.add(row)
         session.flush()
         append_audit(session, actor, "eligibility.determine", at=self._s.now(), entity="job_seeker", entity_id=seeker_id,

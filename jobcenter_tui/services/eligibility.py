@@ -84,6 +84,14 @@ def _view(row: EligibilityDetermination) -> DeterminationView:
                              row.determined_by, row.result)
 
 
+def next_sequence(session: Session, count: int = 1) -> int:
+    """The first of ``count`` new determination numbers (inside a write unit of work, which serialises them)."""
+    from sqlalchemy import func
+
+    last = session.exec(select(func.max(EligibilityDetermination.sequence))).one() or 0
+    return int(last) + 1
+
+
 def determination_row(record: SeekerRecord | dict[str, Any], seeker_id: str, result: EligibilityResult, actor: Actor,
                       at: datetime) -> dict[str, Any]:
     """A determination ready to insert: its inputs are the record without the SSN."""
@@ -198,7 +206,8 @@ class EligibilityService:
         with self._s.db.session(write=True) as session:
             record = self._stored_record(session, seeker_id)
             cfg = config_from_entries(self._entries(session))
-            row = EligibilityDetermination(**determination_row(record, seeker_id, evaluate(record, as_of, cfg), actor, self._s.now()))
+            row = EligibilityDetermination(**determination_row(record, seeker_id, evaluate(record, as_of, cfg), actor, self._s.now()),
+                                           sequence=next_sequence(session))
             session.add(row)
             session.flush()
             append_audit(session, actor, "eligibility.determine", at=self._s.now(), entity="job_seeker",
@@ -212,7 +221,7 @@ class EligibilityService:
             row = session.exec(
                 select(EligibilityDetermination)
                 .where(EligibilityDetermination.seeker_id == seeker_id)
-                .order_by(EligibilityDetermination.determined_at.desc())  # type: ignore[attr-defined]
+                .order_by(EligibilityDetermination.sequence.desc())  # type: ignore[attr-defined]
                 .limit(1)
             ).first()
             return _view(row) if row else None

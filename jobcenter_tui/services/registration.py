@@ -15,7 +15,7 @@ from jobcenter_tui.domain.permissions import Actor, Privilege
 from jobcenter_tui.domain.record import RecordInvalid, SeekerRecord, parse_record
 from jobcenter_tui.domain.ssn import Ssn, SsnError, mask_last4
 from jobcenter_tui.services.audit import AuditEvent, append_audit_events
-from jobcenter_tui.services.eligibility import config_from_entries, determination_row, llsil_problems
+from jobcenter_tui.services.eligibility import config_from_entries, determination_row, llsil_problems, next_sequence
 from jobcenter_tui.services.errors import InvalidInput, ServiceError
 from jobcenter_tui.services.search import display_name
 from jobcenter_tui.services.seeker_mapping import record_columns
@@ -155,7 +155,8 @@ class RegistrationService:
             session.add(row)
             session.flush()
             determination = EligibilityDetermination(
-                **determination_row(record, row.id, evaluate(record, self._s.today(), cfg), actor, now))
+                **determination_row(record, row.id, evaluate(record, self._s.today(), cfg), actor, now),
+                sequence=next_sequence(session))
             session.add(determination)
             events = [AuditEvent("seeker.create", "job_seeker", row.id,
                                  {"source": source, "account_type": row.account_type, "determination": determination.id})]

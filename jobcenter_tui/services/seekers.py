@@ -19,7 +19,7 @@ from jobcenter_tui.domain.audit import diff_changes
 from jobcenter_tui.domain.permissions import Actor, Privilege
 from jobcenter_tui.domain.record import RecordInvalid, SeekerRecord, parse_record
 from jobcenter_tui.services.audit import AuditEvent, append_audit, append_audit_events
-from jobcenter_tui.services.eligibility import config_from_entries, determination_row, llsil_problems
+from jobcenter_tui.services.eligibility import config_from_entries, determination_row, llsil_problems, next_sequence
 from jobcenter_tui.services.errors import InvalidInput, NotFound, ServiceError
 from jobcenter_tui.services.search import display_name
 from jobcenter_tui.services.seeker_mapping import record_columns, row_record_dict
@@ -156,7 +156,8 @@ class SeekerService:
             row.updated_by = actor.username
             session.add(row)
             determination = EligibilityDetermination(
-                **determination_row(record, seeker_id, evaluate(record, self._s.today(), cfg), actor, now))
+                **determination_row(record, seeker_id, evaluate(record, self._s.today(), cfg), actor, now),
+                sequence=next_sequence(session))
             session.add(determination)
             session.flush()
             append_audit(session, actor, "seeker.update", at=now, entity="job_seeker", entity_id=seeker_id,
@@ -327,6 +328,9 @@ class SeekerService:
             session.execute(insert(JobSeeker), creates)
         session.flush()
         if determinations:  # demographics changed: eligibility is re-run and kept
+            first = next_sequence(session)
+            for i, row in enumerate(determinations):
+                row["sequence"] = first + i
             session.execute(insert(EligibilityDetermination), determinations)
         append_audit_events(session, actor, events, at=now)
         return out
