@@ -52,8 +52,8 @@ async def test_enroll_dw_through_the_wizard_then_first_service_opens_it(case) ->
         app.open_case(SEEKER)
         await settle(app, pilot)
         programs = app.screen.query_one("#programs", DataTable)
-        assert str(programs.get_row("WIOA_DW")[1]) == "needs information"  # unlikely-to-return unanswered
-        assert str(programs.get_row("WIOA_DW")[4]) == ""
+        assert str(programs.get_row("WIOA_DW")[1]) == "needs info"  # unlikely-to-return unanswered
+        assert str(programs.get_row("WIOA_DW")[3]) == ""
         programs.focus()
         programs.move_cursor(row=programs.get_row_index("WIOA_DW"))
         await pilot.press("n")  # not eligible yet: refused with a reason
@@ -64,7 +64,7 @@ async def test_enroll_dw_through_the_wizard_then_first_service_opens_it(case) ->
         case.seekers.update(system_actor(), SEEKER, {"employment.unlikely_to_return": True}, expected_version=detail.version)
         await pilot.press("f5")
         await settle(app, pilot)
-        assert str(programs.get_row("WIOA_DW")[4]) == "Enroll"
+        assert str(programs.get_row("WIOA_DW")[3]) == "Enroll"
         programs.move_cursor(row=programs.get_row_index("WIOA_DW"))
         await pilot.press("n")
         await settle(app, pilot)
@@ -107,7 +107,7 @@ async def test_front_desk_sees_no_enroll_action(case) -> None:  # type: ignore[n
         await settle(app, pilot)
         programs = app.screen.query_one("#programs", DataTable)
         assert str(programs.get_row("WIOA_DW")[1]) == "eligible"
-        assert all(str(programs.get_row_at(i)[4]) == "" for i in range(programs.row_count))
+        assert all(str(programs.get_row_at(i)[3]) == "" for i in range(programs.row_count))
         programs.focus()
         programs.move_cursor(row=programs.get_row_index("WIOA_DW"))
         await pilot.press("n")
@@ -176,3 +176,21 @@ async def test_add_a_note_a_plan_and_a_document(case, tmp_path: Path) -> None:  
         await settle(app, pilot)
         assert str(docs.get_row_at(0)[4]).startswith("cm ")
     assert [p.current.employment_goal_soc for p in case.cases.plans(cm, SEEKER)] == ["51-4121"]
+
+
+async def test_recontacts_due_are_listed_on_the_main_screen_and_open_the_case(case, clock) -> None:  # type: ignore[no-untyped-def]
+    from jobcenter_tui.screens.main import MainScreen
+
+    cm = case.staff.actor_for("cm")
+    case.notes.add(cm, SEEKER, subject="Call about the class", body="Ask about start date", contact_type="phone",
+                   contact_date=clock.now.date(), recontact_date=clock.now.date())
+    app = JobCenterApp(case, actor=cm)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+        table = app.screen.query_one("#recontacts", DataTable)
+        assert table.row_count == 1 and "Reyes, Dana" in str(table.get_row_at(0)[1])
+        table.focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseDetailsScreen)

@@ -85,3 +85,52 @@ def test_wizard_review_page(snap_compare, demo_home: Path) -> None:  # type: ign
                 break
 
     assert snap_compare(_app(demo_home, "casemgr"), terminal_size=(80, 24), run_before=run_before)
+
+
+CASE_ID = "0f8fad5b-d9cb-469f-a165-70867728950e"
+
+
+def _case_app(home: Path) -> JobCenterApp:
+    """A store with one worked case: DW enrollment opened by a service, a note, on the fixed test clock."""
+    from datetime import timedelta
+
+    from jobcenter_tui.services.cases import Attestation
+
+    clock = Clock()
+    services = open_services(password_hasher=FAST_HASHER, clock=clock)
+    record = {"id": CASE_ID, "first_name": "Dana", "last_name": "Reyes", "date_of_birth": "1979-04-02",
+              "ssn": "219-09-9999", "sex": "female", "authorized_to_work": True, "veteran": {"status": "none"},
+              "phone": "785-555-0143", "address": {"city": "Topeka", "state": "KS", "zip": "66603"},
+              "office": "TOP", "case_manager": "casemgr",
+              "employment": {"status": "unemployed", "unlikely_to_return": True},
+              "dislocation": {"reason": "plant_closure", "date": "2026-04-30", "employer": "Midwest Castings"},
+              "income": {"family_size": 3, "annual_family_income": 24000}}
+    cm = services.staff.actor_for("casemgr")
+    services.registration.register(cm, record)  # by a staff member: no OS user name in the picture
+    enrollment = services.cases.enroll(cm, CASE_ID, "WIOA_DW", Attestation(verified=("identity", "dislocation")))
+    services.cases.record_service(cm, CASE_ID, "B02", enrollment_id=enrollment.id, start_date=clock.now.date() - timedelta(days=3))
+    services.notes.add(cm, CASE_ID, subject="Intake", body="Wants welding work.", contact_type="in_person",
+                       contact_date=clock.now.date())
+    return JobCenterApp(services, actor=cm)
+
+
+async def _open_case(pilot) -> None:  # type: ignore[no-untyped-def]
+    pilot.app.open_case(CASE_ID)
+    await _still(pilot)
+
+
+def test_case_details_80x24(snap_compare, demo_home: Path) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(_case_app(demo_home), terminal_size=(80, 24), run_before=_open_case)
+
+
+def test_case_details_120x40(snap_compare, demo_home: Path) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(_case_app(demo_home), terminal_size=(120, 40), run_before=_open_case)
+
+
+def test_case_details_enrollments_80x24(snap_compare, demo_home: Path) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _open_case(pilot)
+        pilot.app.screen.query_one("#case-tabs").active = "tab-enrollments"
+        await _still(pilot)
+
+    assert snap_compare(_case_app(demo_home), terminal_size=(80, 24), run_before=run_before)

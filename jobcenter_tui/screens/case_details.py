@@ -112,7 +112,7 @@ class CaseDetailsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         columns = {
-            "programs": ("Program", "Eligibility", "Enrollment", "Dates", ""),
+            "programs": ("Program", "Eligibility", "Enrollment", "Action", "Dates"),
             "enrollments": ("Program", "Status", "Participation", "Exit", "Exit clock"),
             "services": ("Start", "Code", "Service", "Program", "Status", "Staff"),
             "plans": ("Program", "Plan", "Version", "Employment goal", "Agreed"),
@@ -236,8 +236,9 @@ class CaseDetailsScreen(Screen[None]):
                     if determination is not None else "none recorded yet")
         note.update(f"Eligibility today from the rules ({recorded}). n: Enroll · d: record a determination")
         self.program_details = {}
-        self._fill("programs", [(r.program, (Text(r.name), r.eligibility.replace("_", " "), r.enrollment_status,
-                                            r.dates, Text("Enroll", style="bold") if r.can_enroll else ""))
+        short = {"needs_information": "needs info"}
+        self._fill("programs", [(r.program, (Text(r.name), short.get(r.eligibility, r.eligibility), r.enrollment_status,
+                                            Text("Enroll", style="bold") if r.can_enroll else "", r.dates))
                                 for r in rows])
         for r in rows:
             lines = [f"{r.name}: {r.eligibility.replace('_', ' ')}"] + [f"  • {x}" for x in r.reasons]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -22,9 +24,10 @@ class MainScreen(Screen[None]):
     ]
 
     class Counts(Message):
-        def __init__(self, seekers: int) -> None:
+        def __init__(self, seekers: int, recontacts: list[Any]) -> None:
             super().__init__()
             self.seekers = seekers
+            self.recontacts = recontacts
 
     def compose(self) -> ComposeResult:
         actor = self.app.actor  # type: ignore[attr-defined]
@@ -37,6 +40,8 @@ class MainScreen(Screen[None]):
                 with Vertical(classes="who-col"):
                     yield Label(f"Roles {', '.join(sorted(actor.roles)) or '—'}", id="who-roles", markup=False)
                     yield Label("Job seekers …", id="store-seekers", markup=False)
+            with Vertical(id="recontacts-panel", classes="panel"):
+                yield DataTable(id="recontacts", cursor_type="row", zebra_stripes=True)
             with Vertical(id="access", classes="panel"):
                 yield DataTable(id="program-access", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -45,6 +50,8 @@ class MainScreen(Screen[None]):
         actor = self.app.actor  # type: ignore[attr-defined]
         self.query_one("#who").border_title = "Signed in"
         self.query_one("#access").border_title = "Program access (enrollments)"
+        self.query_one("#recontacts-panel").border_title = "Recontacts due (your notes)"
+        self.query_one("#recontacts", DataTable).add_columns("Due", "Job seeker", "Subject")
         table = self.query_one("#program-access", DataTable)
         table.add_columns("Program", "View", "Edit", "Enroll")
         for program in PROGRAMS:
@@ -63,11 +70,21 @@ class MainScreen(Screen[None]):
             count = app.services.seekers.count(app.actor)  # type: ignore[attr-defined]
         except Exception:  # noqa: BLE001 - a missing privilege shows as unknown, not a crash
             count = -1
-        self.post_message(self.Counts(count))
+        recontacts = app.services.notes.recontacts_due(app.actor)  # type: ignore[attr-defined]
+        self.post_message(self.Counts(count, recontacts))
 
     def on_main_screen_counts(self, message: Counts) -> None:
         label = self.query_one("#store-seekers", Label)
         label.update("Job seekers: not visible to you" if message.seekers < 0 else f"Job seekers {message.seekers:,}")
+        table = self.query_one("#recontacts", DataTable)
+        table.clear()
+        for r in message.recontacts:
+            table.add_row(r.recontact_date.isoformat(), Text(r.name), Text(r.subject), key=r.seeker_id)
+        self.query_one("#recontacts-panel").display = bool(message.recontacts)
+
+    @on(DataTable.RowSelected, "#recontacts")
+    def _open_recontact(self, event: DataTable.RowSelected) -> None:
+        self.app.open_case(str(event.row_key.value))  # type: ignore[attr-defined]
 
     def action_sign_out(self) -> None:
         self.app.sign_out()  # type: ignore[attr-defined]

@@ -238,9 +238,9 @@ class CaseService:
             shown = active or (mine[0] if mine else None)
             dates = ""
             if shown is not None:
-                dates = f"since {shown.participation_date or shown.created_at.date()}"
+                dates = f"{shown.participation_date or shown.created_at.date()} →"
                 if shown.status == CLOSED:
-                    dates = f"{shown.participation_date or '—'} to {shown.exit_date or '—'}"
+                    dates = f"→ {shown.exit_date or '—'}"
             can = (p.status == "eligible" and active is None and actor.can_program(p.program, ProgramLevel.CREATE))
             rows.append(ProgramRow(p.program, program_name(p.program), p.status, p.reasons, p.missing,
                                    shown.id if shown else None, shown.status if shown else "none", dates, can))

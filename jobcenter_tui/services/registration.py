@@ -152,6 +152,10 @@ class RegistrationService:
                 cols["office"] = actor.office
             row = JobSeeker(**cols, created_by=actor.username, updated_by=actor.username, created_at=now, updated_at=now,
                             last_activity_at=now)
+            if record.id:  # a record made elsewhere (an outreach laptop) keeps its id
+                if session.exec(select(JobSeeker.id).where(JobSeeker.id == record.id)).first() is not None:
+                    raise InvalidInput({"id": "a job seeker with this record id already exists"})
+                row.id = record.id
             session.add(row)
             session.flush()
             determination = EligibilityDetermination(
