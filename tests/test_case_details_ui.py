@@ -152,7 +152,7 @@ async def test_add_a_note_a_plan_and_a_document(case, tmp_path: Path) -> None:  
         await pilot.press(*"Welding certificate | 2026-12-01")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        await settle(app, pilot)
+        await goto_tab(app, pilot, "tab-plans")
         plans = app.screen.query_one("#plans", DataTable)
         assert plans.row_count == 1 and str(plans.get_row_at(0)[1]) == "IEP"
         # a document

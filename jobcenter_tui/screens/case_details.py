@@ -75,6 +75,7 @@ class CaseDetailsScreen(Screen[None]):
         self.detail: SeekerDetail | None = None
         self.data: dict[str, Any] = {}
         self.program_details: dict[str, str] = {}
+        self._filled: set[str] = set()
 
     # --- layout --------------------------------------------------------------------------------
 
@@ -140,6 +141,7 @@ class CaseDetailsScreen(Screen[None]):
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
+        self._fill_tab(self.tab)
         self.refresh_bindings()
 
     # --- loading -------------------------------------------------------------------------------
@@ -157,21 +159,25 @@ class CaseDetailsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="case")
     def _load(self, status: str | None, program: str | None) -> None:
+        """First what the screen opens on (header, Program Registration), then the other tabs' data."""
         app = self.app
         services, actor = app.services, app.actor  # type: ignore[attr-defined]
         try:
-            data = {
+            first = {
                 "detail": services.seekers.get(actor, self.seeker_id, audit=self.detail is None),
                 "programs": services.cases.program_registration(actor, self.seeker_id),
+                "determination": services.eligibility.latest(actor, self.seeker_id),
+            }
+            self.post_message(self.Loaded(first, None))
+            rest = {
                 "enrollments": services.cases.enrollments(actor, self.seeker_id),
                 "services": services.cases.services(actor, self.seeker_id, status=status, program=program),
                 "plans": services.cases.plans(actor, self.seeker_id),
                 "documents": services.documents.documents(actor, self.seeker_id),
                 "notes": services.notes.notes(actor, self.seeker_id),
                 "history": services.seekers.history(actor, self.seeker_id),
-                "determination": services.eligibility.latest(actor, self.seeker_id),
             }
-            self.post_message(self.Loaded(data, None))
+            self.post_message(self.Loaded({**first, **rest}, None))
         except ServiceError as exc:
             self.post_message(self.Loaded(None, str(exc)))
 
@@ -179,30 +185,57 @@ class CaseDetailsScreen(Screen[None]):
         if message.data is None:
             self.query_one("#case-header", Static).update(Text(message.error or "Not found"))
             return
+        complete = "history" in message.data
         self.data = data = message.data
         self.detail = d = data["detail"]
-        self._fill_header(d, data)
-        self._fill_programs(data["programs"], data["determination"])
-        self._fill_enrollments(data["enrollments"])
-        self._fill("services", [(s.id, (s.start_date.isoformat(), s.code, Text(s.name), program_name(s.program) if s.program else "—",
-                                        s.status.replace("_", " "), Text(s.staff or ""))) for s in data["services"]])
-        self._fill("plans", [(f"{p.id}:{v.number}", (program_name(p.program), p.kind, str(v.number),
-                                                    Text(f"{v.employment_goal_soc or ''} {v.employment_goal_title or ''}".strip()),
-                                                    str(v.agreement_date or "—")))
-                             for p in data["plans"] for v in reversed(p.versions)])
-        self._fill("documents", [(doc.id, (doc.type.replace("_", " "), Text(doc.original_name), f"{doc.size_bytes / 1024:.0f} KB",
-                                           doc.uploaded_at.strftime("%Y-%m-%d"),
-                                           f"{doc.verified_by} {doc.verified_at:%Y-%m-%d}" if doc.verified_at else "no"))
-                                 for doc in data["documents"]])
-        self._fill("notes", [(n.id, (n.contact_date.isoformat(), n.contact_type.replace("_", " "),
-                                     Text(("↳ " if n.corrects_note_id else "") + n.subject),
-                                     program_name(n.program) if n.program else "case", Text(n.created_by or "")))
-                             for n in data["notes"]])
-        self._fill_demographics(d)
-        self._fill("history", [(None, (h.at.strftime("%Y-%m-%d %H:%M"), Text(h.staff or ""), h.action,
-                                       Text(", ".join(sorted((h.changes or {}).get("fields", {}))) if h.changes else "")))
-                               for h in data["history"]])
+        if not complete:
+            self._fill_header(d, data)
+            self._filled = set()
+            self._fill_tab("tab-programs")
+        else:
+            self._filled.discard(self.tab)
+            self._filled &= {"tab-programs", "tab-demographics"}  # these two need only the first part
+            self._fill_tab(self.tab)  # the other tabs fill when they are first shown: opening stays fast
         self.refresh_bindings()
+
+    _NEEDS = {"tab-enrollments": "enrollments", "tab-services": "services", "tab-plans": "plans",
+              "tab-documents": "documents", "tab-notes": "notes", "tab-history": "history"}
+
+    def _fill_tab(self, tab: str) -> None:
+        """Put the loaded data of one tab into its table (once per load)."""
+        if not self.data or tab in self._filled or self._NEEDS.get(tab, "detail") not in self.data:
+            return
+        self._filled.add(tab)
+        data, d = self.data, self.data["detail"]
+        if tab == "tab-programs":
+            self._fill_programs(data["programs"], data["determination"])
+        elif tab == "tab-enrollments":
+            self._fill_enrollments(data["enrollments"])
+        elif tab == "tab-services":
+            self._fill("services", [(s.id, (s.start_date.isoformat(), s.code, Text(s.name),
+                                            program_name(s.program) if s.program else "—",
+                                            s.status.replace("_", " "), Text(s.staff or ""))) for s in data["services"]])
+        elif tab == "tab-plans":
+            self._fill("plans", [(f"{p.id}:{v.number}", (program_name(p.program), p.kind, str(v.number),
+                                                        Text(f"{v.employment_goal_soc or ''} {v.employment_goal_title or ''}".strip()),
+                                                        str(v.agreement_date or "—")))
+                                 for p in data["plans"] for v in reversed(p.versions)])
+        elif tab == "tab-documents":
+            self._fill("documents", [(doc.id, (doc.type.replace("_", " "), Text(doc.original_name),
+                                               f"{doc.size_bytes / 1024:.0f} KB", doc.uploaded_at.strftime("%Y-%m-%d"),
+                                               f"{doc.verified_by} {doc.verified_at:%Y-%m-%d}" if doc.verified_at else "no"))
+                                     for doc in data["documents"]])
+        elif tab == "tab-notes":
+            self._fill("notes", [(n.id, (n.contact_date.isoformat(), n.contact_type.replace("_", " "),
+                                         Text(("↳ " if n.corrects_note_id else "") + n.subject),
+                                         program_name(n.program) if n.program else "case", Text(n.created_by or "")))
+                                 for n in data["notes"]])
+        elif tab == "tab-demographics":
+            self._fill_demographics(d)
+        elif tab == "tab-history":
+            self._fill("history", [(None, (h.at.strftime("%Y-%m-%d %H:%M"), Text(h.staff or ""), h.action,
+                                           Text(", ".join(sorted((h.changes or {}).get("fields", {}))) if h.changes else "")))
+                                   for h in data["history"]])
 
     def _fill(self, table_id: str, rows: list[tuple[str | None, tuple[Any, ...]]]) -> None:
         table = self.query_one(f"#{table_id}", DataTable)
