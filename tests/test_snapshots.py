@@ -116,6 +116,10 @@ def _case_app(home: Path) -> JobCenterApp:
 
 async def _open_case(pilot) -> None:  # type: ignore[no-untyped-def]
     pilot.app.open_case(CASE_ID)
+    for _ in range(200):  # both steps of the load have arrived
+        await _still(pilot)
+        if "history" in getattr(pilot.app.screen, "data", {}):
+            break
     await _still(pilot)
 
 

@@ -113,7 +113,6 @@ class CaseDetailsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         columns = {
-            "programs": ("Program", "Eligibility", "Enrollment", "Action", "Dates"),
             "enrollments": ("Program", "Status", "Participation", "Exit", "Exit clock"),
             "services": ("Start", "Code", "Service", "Program", "Status", "Staff"),
             "plans": ("Program", "Plan", "Version", "Employment goal", "Agreed"),
@@ -123,6 +122,9 @@ class CaseDetailsScreen(Screen[None]):
         }
         for table_id, names in columns.items():
             self.query_one(f"#{table_id}", DataTable).add_columns(*names)
+        programs = self.query_one("#programs", DataTable)  # fixed widths: the table fits 80 columns
+        for name, width in (("Program", 30), ("Eligibility", 11), ("Enrollment", 10), ("Action", 6), ("Dates", 13)):
+            programs.add_column(name, width=width)
         demographics = self.query_one("#demographics", DataTable)
         demographics.add_column("Section", width=14)
         demographics.add_column("Question", width=30)
@@ -193,8 +195,7 @@ class CaseDetailsScreen(Screen[None]):
             self._filled = set()
             self._fill_tab("tab-programs")
         else:
-            self._filled.discard(self.tab)
-            self._filled &= {"tab-programs", "tab-demographics"}  # these two need only the first part
+            self._filled &= {"tab-programs", "tab-demographics"}  # these two need only the first part: kept
             self._fill_tab(self.tab)  # the other tabs fill when they are first shown: opening stays fast
         self.refresh_bindings()
 
