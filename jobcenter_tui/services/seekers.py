@@ -135,9 +135,9 @@ class SeekerService:
             except RecordInvalid as exc:
                 raise InvalidInput(exc.errors) from None
             cfg = config_from_entries({e.key: e.value for e in session.exec(select(ConfigEntry)).all()})
-            problems = llsil_problems(record, cfg)
-            if record.case_manager is not None and session.exec(select(Staff.id).where(Staff.username == record.case_manager)).first() is None:
-                problems.append({"field": "case_manager", "message": f"no staff account named {record.case_manager}"})
+            from jobcenter_tui.services.registration import store_problems
+
+            problems = store_problems(session, record, cfg)
             if record.ssn is not None:
                 holder = session.exec(select(JobSeeker.id).where(JobSeeker.ssn_index == self._s.keyring.blind_index(record.ssn))).first()
                 if holder not in (None, seeker_id):
