@@ -194,3 +194,28 @@ async def test_recontacts_due_are_listed_on_the_main_screen_and_open_the_case(ca
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, CaseDetailsScreen)
+
+
+async def test_kiosk_possible_duplicates_are_reviewed_from_the_main_screen(case) -> None:  # type: ignore[no-untyped-def]
+    from jobcenter_tui.screens.main import MainScreen
+    from jobcenter_tui.services import kiosk_actor
+
+    made = case.registration.register(kiosk_actor(), {"first_name": "Dana", "last_name": "Reyes", "date_of_birth": "1979-04-02"})
+    assert made.possible_duplicates == 1
+    app = JobCenterApp(case, actor=case.staff.actor_for("cm"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+        table = app.screen.query_one("#duplicates", DataTable)
+        assert table.row_count == 1 and "same date of birth" in str(table.get_row_at(0)[2])
+        table.focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseDetailsScreen) and app.screen.seeker_id == made.id
+        await pilot.press("escape")
+        await pilot.pause()
+        table.focus()
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert table.row_count == 0
+    assert case.duplicates.open(case.staff.actor_for("cm")) == []

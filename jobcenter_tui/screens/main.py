@@ -21,13 +21,17 @@ class MainScreen(Screen[None]):
     BINDINGS = [
         Binding("f10", "sign_out", "Sign out", id="main.sign_out"),
         Binding("f5", "refresh", "Refresh", id="main.refresh"),
+        Binding("x", "distinct", "Different people", id="main.distinct", show=False),
     ]
 
     class Counts(Message):
-        def __init__(self, seekers: int, recontacts: list[Any]) -> None:
+        def __init__(self, seekers: int, recontacts: list[Any], duplicates: list[Any]) -> None:
             super().__init__()
             self.seekers = seekers
             self.recontacts = recontacts
+            self.duplicates = duplicates
+
+    duplicates: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
         actor = self.app.actor  # type: ignore[attr-defined]
@@ -42,6 +46,8 @@ class MainScreen(Screen[None]):
                     yield Label("Job seekers …", id="store-seekers", markup=False)
             with Vertical(id="recontacts-panel", classes="panel"):
                 yield DataTable(id="recontacts", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="duplicates-panel", classes="panel"):
+                yield DataTable(id="duplicates", cursor_type="row", zebra_stripes=True)
             with Vertical(id="access", classes="panel"):
                 yield DataTable(id="program-access", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -52,6 +58,8 @@ class MainScreen(Screen[None]):
         self.query_one("#access").border_title = "Program access (enrollments)"
         self.query_one("#recontacts-panel").border_title = "Recontacts due (your notes)"
         self.query_one("#recontacts", DataTable).add_columns("Due", "Job seeker", "Subject")
+        self.query_one("#duplicates-panel").border_title = "Possible duplicates from the kiosk (Enter: open, x: different people)"
+        self.query_one("#duplicates", DataTable).add_columns("New record", "Looks like", "Why")
         table = self.query_one("#program-access", DataTable)
         table.add_columns("Program", "View", "Edit", "Enroll")
         for program in PROGRAMS:
@@ -71,7 +79,8 @@ class MainScreen(Screen[None]):
         except Exception:  # noqa: BLE001 - a missing privilege shows as unknown, not a crash
             count = -1
         recontacts = app.services.notes.recontacts_due(app.actor)  # type: ignore[attr-defined]
-        self.post_message(self.Counts(count, recontacts))
+        duplicates = app.services.duplicates.open(app.actor) if app.actor.can("seeker.edit") else []  # type: ignore[attr-defined]
+        self.post_message(self.Counts(count, recontacts, duplicates))
 
     def on_main_screen_counts(self, message: Counts) -> None:
         label = self.query_one("#store-seekers", Label)
@@ -81,6 +90,25 @@ class MainScreen(Screen[None]):
         for r in message.recontacts:
             table.add_row(r.recontact_date.isoformat(), Text(r.name), Text(r.subject), key=r.seeker_id)
         self.query_one("#recontacts-panel").display = bool(message.recontacts)
+        dups = self.query_one("#duplicates", DataTable)
+        dups.clear()
+        for d in message.duplicates:
+            dups.add_row(Text(d.seeker_name), Text(d.other_name), Text(", ".join(d.reasons)), key=d.id)
+        self.duplicates = {d.id: d for d in message.duplicates}
+        self.query_one("#duplicates-panel").display = bool(message.duplicates)
+
+    @on(DataTable.RowSelected, "#duplicates")
+    def _open_duplicate(self, event: DataTable.RowSelected) -> None:
+        self.app.open_case(self.duplicates[str(event.row_key.value)].seeker_id)  # type: ignore[attr-defined]
+
+    def action_distinct(self) -> None:
+        table = self.query_one("#duplicates", DataTable)
+        if not table.has_focus or not table.row_count:
+            return
+        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        self.app.services.duplicates.mark_distinct(self.app.actor, key)  # type: ignore[attr-defined]
+        self.notify("Recorded: different people.", markup=False)
+        self.action_refresh()
 
     @on(DataTable.RowSelected, "#recontacts")
     def _open_recontact(self, event: DataTable.RowSelected) -> None:

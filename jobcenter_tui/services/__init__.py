@@ -79,7 +79,7 @@ class Services:
         from jobcenter_tui.services.documents import DocumentService
         from jobcenter_tui.services.notes import NoteService
         from jobcenter_tui.services.eligibility import EligibilityService
-        from jobcenter_tui.services.registration import RegistrationService
+        from jobcenter_tui.services.registration import DuplicateReview, RegistrationService
         from jobcenter_tui.services.search import SearchService
         from jobcenter_tui.services.seekers import SeekerService
         from jobcenter_tui.services.staff import StaffService
@@ -91,6 +91,7 @@ class Services:
         self.eligibility = EligibilityService(self)
         self.search = SearchService(self)
         self.registration = RegistrationService(self)
+        self.duplicates = DuplicateReview(self)
         self.cases = CaseService(self)
         self.documents = DocumentService(self)
         self.notes = NoteService(self)

@@ -175,3 +175,47 @@ class RegistrationService:
             append_audit_events(session, actor, events, at=now)
             return Registered(row.id, display_name(row.first_name, row.middle_name, row.last_name, row.suffix),
                               row.account_type, len(candidates) if kiosk else 0)
+
+
+@dataclass(frozen=True)
+class PossibleDuplicateView:
+    id: str
+    seeker_id: str
+    seeker_name: str
+    other_id: str
+    other_name: str
+    reasons: tuple[str, ...]
+    created_at: Any
+
+
+class DuplicateReview:
+    """The open possible duplicates (left by kiosk registrations) and staff decisions on them."""
+
+    def __init__(self, services: "Services") -> None:
+        self._s = services
+
+    def open(self, actor: Actor, limit: int = 100) -> list[PossibleDuplicateView]:
+        actor.require(Privilege.SEEKER_EDIT)
+        with self._s.db.session() as session:
+            rows = session.exec(select(PossibleDuplicate).where(PossibleDuplicate.status == "open")
+                                .order_by(PossibleDuplicate.created_at).limit(limit)).all()  # type: ignore[arg-type]
+            out = []
+            for r in rows:
+                a = session.exec(select(JobSeeker).where(JobSeeker.id == r.seeker_id)).one()
+                b = session.exec(select(JobSeeker).where(JobSeeker.id == r.other_id)).one()
+                out.append(PossibleDuplicateView(r.id, a.id, display_name(a.first_name, a.middle_name, a.last_name, a.suffix),
+                                                 b.id, display_name(b.first_name, b.middle_name, b.last_name, b.suffix),
+                                                 tuple(r.reasons), r.created_at))
+            return out
+
+    def mark_distinct(self, actor: Actor, duplicate_id: str) -> None:
+        """Staff checked: two different people. (Merging two records is not built yet.)"""
+        actor.require(Privilege.SEEKER_EDIT)
+        with self._s.db.session(write=True) as session:
+            row = session.get(PossibleDuplicate, duplicate_id)
+            if row is None or row.status != "open":
+                raise ServiceError("This possible duplicate is no longer open")
+            row.status, row.resolved_at, row.resolved_by = "distinct", self._s.now(), actor.username
+            session.add(row)
+            append_audit_events(session, actor, [AuditEvent("seeker.confirmed_distinct", "job_seeker", row.seeker_id,
+                                                            {"other": row.other_id, "reasons": row.reasons})], at=self._s.now())
