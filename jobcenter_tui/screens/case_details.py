@@ -61,7 +61,13 @@ class CaseDetailsScreen(Screen[None]):
         Binding("r", "reveal", "Reveal SSN", id="case.reveal"),
         Binding("d", "determine", "Record eligibility", id="case.determine"),
         Binding("f5", "reload", "Refresh", id="case.reload"),
+        *(Binding(str(n), f"show_tab({n})", f"Tab {n}: {name}", id=f"case.tab{n}", show=False)
+          for n, name in enumerate(("Programs", "Enrollments", "Services", "Plans", "Documents", "Notes",
+                                    "Demographics", "History"), start=1)),
     ]
+    TABS = ("tab-programs", "tab-enrollments", "tab-services", "tab-plans", "tab-documents", "tab-notes",
+            "tab-demographics", "tab-history")
+    TABLES = ("programs", "enrollments", "services", "plans", "documents", "notes", "demographics", "history")
 
     class Loaded(Message):
         def __init__(self, data: dict[str, Any] | None, error: str | None) -> None:
@@ -130,6 +136,11 @@ class CaseDetailsScreen(Screen[None]):
         demographics.add_column("Question", width=30)
         demographics.add_column("Answer")
         self.action_reload()
+
+    def action_show_tab(self, number: int) -> None:
+        """Keys 1-8 show a tab and put the cursor in its table, so its keys work at once."""
+        self.query_one(TabbedContent).active = self.TABS[number - 1]
+        self.query_one(f"#{self.TABLES[number - 1]}", DataTable).focus()
 
     @property
     def tab(self) -> str:
@@ -268,7 +279,7 @@ class CaseDetailsScreen(Screen[None]):
         note = self.query_one("#programs-note", Label)
         recorded = (f"last recorded {determination.as_of.isoformat()} by {determination.determined_by}"
                     if determination is not None else "none recorded yet")
-        note.update(f"Eligibility today from the rules ({recorded}). n: Enroll · d: record a determination")
+        note.update(f"Eligibility today ({recorded}). n: Enroll · keys 1-8 switch tabs")
         self.program_details = {}
         short = {"needs_information": "needs info"}
         self._fill("programs", [(r.program, (Text(r.name), short.get(r.eligibility, r.eligibility), r.enrollment_status,

@@ -193,7 +193,10 @@ class EnrollScreen(Screen[bool]):
                                                 f"on {self.app.services.today()}", classes="section-title"),  # type: ignore[attr-defined]
                          QuestionForm(questions, {}, {}, self.ctx, id="attest-form"))
         self._buttons(next_=False)
-        self._status("")
+        self._status("Space ticks what you verified; ctrl+s enrolls")
+        from jobcenter_tui.widgets.question_form import widget_id
+
+        self.query_one("#" + widget_id("verified")).focus()
 
     def action_save(self) -> None:
         if self.phase != "attest":
