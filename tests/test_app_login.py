@@ -96,7 +96,7 @@ async def test_a_crash_report_shows_no_local_variables(demo_services) -> None:  
     import pytest
 
     class Boom(Exception):
-        pass
+        """The crash this test provokes."""
 
     app = JobCenterApp(demo_services)
 

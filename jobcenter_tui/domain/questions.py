@@ -459,7 +459,7 @@ def answers_to_record(answers: Answers, ctx: Context, *, account_type: str) -> d
         *parents, leaf = path.split(".")
         for part in parents:
             target = target.setdefault(part, {})
-        target[leaf] = _json(value)
+        target[leaf] = json_value(value)
     return record
 
 
@@ -482,7 +482,8 @@ def record_to_answers(record: dict[str, Any]) -> Answers:
     return answers
 
 
-def _json(value: Any) -> Any:
+def json_value(value: Any) -> Any:
+    """An answer as the record layout writes it (dates ISO, SSN digits, money as a number)."""
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Ssn):

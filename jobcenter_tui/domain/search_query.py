@@ -70,14 +70,20 @@ def parse_date(text: str) -> date | None:
     return None
 
 
+def _record_id(text: str) -> str | None:
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        return None
+
+
 def parse_query(text: str) -> SearchQuery:
     text = text.strip()
     if not text:
         return SearchQuery("empty")
-    try:
-        return SearchQuery("record_id", record_id=str(uuid.UUID(text)))
-    except ValueError:
-        pass
+    record_id = _record_id(text)
+    if record_id is not None:
+        return SearchQuery("record_id", record_id=record_id)
     if "@" in text and " " not in text:
         return SearchQuery("email", email=text.lower())
     digits = re.sub(r"\D", "", text)

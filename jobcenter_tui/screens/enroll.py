@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, Static
 
 from jobcenter_tui.domain.programs import program_name
-from jobcenter_tui.domain.questions import QUESTIONS, SSN_ON_FILE, Context, Question, _json, record_to_answers
+from jobcenter_tui.domain.questions import QUESTIONS, SSN_ON_FILE, Context, Question, json_value, record_to_answers
 from jobcenter_tui.services.cases import Attestation
 from jobcenter_tui.services.errors import InvalidInput, ServiceError
 from jobcenter_tui.services.seekers import SeekerDetail
@@ -122,7 +122,7 @@ class EnrollScreen(Screen[bool]):
             value = self.answers.get(q.path)
             if q.path in visible and value not in (None, []):
                 if value != self.original.get(q.path):
-                    changes[q.path] = _json(value)
+                    changes[q.path] = json_value(value)
             elif self.original.get(q.path) is not None:
                 clear.append(q.path)
         self._status("Saving the answers and re-running eligibility…")

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Footer, Header, Label
 
 from jobcenter_tui.domain.permissions import ProgramLevel
 from jobcenter_tui.domain.programs import PROGRAMS

@@ -12,16 +12,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, Static
 
-from jobcenter_tui.domain.questions import PAGES, SSN_ON_FILE, Context, Question, record_to_answers
+from jobcenter_tui.domain.questions import PAGES, SSN_ON_FILE, Context, Question, json_value, record_to_answers
 from jobcenter_tui.services.errors import InvalidInput, ServiceError
 from jobcenter_tui.services.seekers import SeekerDetail
 from jobcenter_tui.widgets.question_form import QuestionForm
-
-
-def _json(value: Any) -> Any:
-    from jobcenter_tui.domain.questions import _json as to_json
-
-    return to_json(value)
 
 
 class SectionEditScreen(Screen[bool]):
@@ -83,7 +77,7 @@ class SectionEditScreen(Screen[bool]):
         for q in self.questions:
             value = self.answers.get(q.path)
             if q.path in visible and value not in (None, []):
-                changes[q.path] = _json(value)
+                changes[q.path] = json_value(value)
             elif q.kind == "ssn" and q.path in visible:
                 continue  # blank SSN box: keep the one on file
             else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jobcenter_tui.domain.permissions import PermissionDenied
 
-__all__ = ["PermissionDenied", "ServiceError", "NotFound", "InvalidInput", "LoginFailed", "StoreNotReady"]
+__all__ = ["PermissionDenied", "ServiceError", "NotFound", "InvalidInput", "LoginFailed"]
 
 
 class ServiceError(Exception):
@@ -12,7 +12,7 @@ class ServiceError(Exception):
 
 
 class NotFound(ServiceError):
-    pass
+    """The record, enrollment, note… asked for does not exist (or is deleted)."""
 
 
 class InvalidInput(ServiceError):
@@ -31,7 +31,3 @@ class LoginFailed(ServiceError):
     def __init__(self, message: str, retry_after_seconds: int = 0) -> None:
         super().__init__(message)
         self.retry_after_seconds = retry_after_seconds
-
-
-class StoreNotReady(ServiceError):
-    pass
