@@ -1,36 +1,103 @@
-"""The console: a Textual app that gets its services from the caller (never builds its own)."""
+"""The console: a Textual app that gets its services from the caller (never builds its own).
+
+The error policy lives here, once for the staff console and the kiosk: the console never exits on
+an error. Refusals and a busy store reach the person as messages (``show_failure``); a bug becomes
+an incident — logged without local variables, personal data masked — and a dialog with its id.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
-
 from time import monotonic
 
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
+from textual.worker import WorkerFailed
 
 from jobcenter_tui.domain.permissions import Actor
 from jobcenter_tui.services import Services, kiosk_actor, os_identity
+from jobcenter_tui.widgets.service_call import Failure, describe_failure
 
 
-class JobCenterApp(App[None]):
-    """Sign-in first; everything after it runs as the signed-in staff member."""
+class ConsoleApp(App[None]):
+    """What both consoles share: services, the signed-in actor, and the one error policy."""
 
     CSS_PATH = "app.tcss"
     TITLE = "jobcenter"
-    BINDINGS = [
-        Binding("f2", "search", "Search", id="app.search", priority=True),
-        Binding("f3", "register", "Register", id="app.register", priority=True),
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
-    ]
 
     def __init__(self, services: Services, *, actor: Actor | None = None) -> None:
         super().__init__()
         self.services = services
         self.actor: Actor | None = actor
+        self.incidents: list[str] = []  # ids of this session's incidents (tests assert there are none)
+
+    def record_incident(self, error: BaseException, where: str) -> str:
+        """Log the bug (no locals, personal data masked) and return the id the person may quote."""
+        from jobcenter_tui.logs import record_incident
+
+        incident_id = record_incident(self.services.settings.logs_dir, error, where=where)
+        self.incidents.append(incident_id)
+        return incident_id
+
+    def show_failure(self, failure: Failure) -> None:
+        """A refusal or a busy store as a notification; an incident as a dialog with its id."""
+        if failure.is_incident:
+            from jobcenter_tui.screens.incident import IncidentDialog
+
+            self.bell()
+            self.push_screen(IncidentDialog(failure.incident_id or "?"))
+            return
+        severity = "warning" if failure.kind in ("refused", "invalid") else "error"
+        self.notify(failure.message, severity=severity, timeout=8, markup=False)
+
+    async def _dispatch_message(self, message: Message) -> None:
+        """A bug in an app-level handler or action must not stop the app's own message loop."""
+        try:
+            await super()._dispatch_message(message)
+        except Exception as error:  # noqa: BLE001 - the console never exits on an error
+            self._handle_exception(error)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual exits on an unhandled exception; we keep running and say what happened.
+
+        Service calls go through ``call_service``, so what reaches here is a bug in the UI itself
+        (or a refusal raised on the UI thread by mistake). It is shown, never printed with locals.
+        """
+        if isinstance(error, WorkerFailed):
+            error = error.error if isinstance(error.error, Exception) else error
+        try:
+            self.show_failure(describe_failure(error, self, "ui"))
+        except Exception:  # noqa: BLE001 - the policy itself failed: fall back to a clean exit, no locals
+            super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """Textual prints crash tracebacks *with local variables*; locals may hold personal data."""
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(Segments(self.console.render(traceback, self.console.options)))
+        self._close_messages_no_wait()
+
+
+class JobCenterApp(ConsoleApp):
+    """Sign-in first; everything after it runs as the signed-in staff member."""
+
+    BINDINGS = [
+        Binding("f2", "search", "Search", id="app.search", priority=True),
+        Binding("f3", "register", "Register", id="app.register", priority=True),
+        Binding("f10", "sign_out", "Sign out", id="app.sign_out", priority=True),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+    ]
+
+    def __init__(self, services: Services, *, actor: Actor | None = None) -> None:
+        super().__init__(services, actor=actor)
         self.os_user, self.terminal = os_identity()
 
     def on_mount(self) -> None:
@@ -57,6 +124,14 @@ class JobCenterApp(App[None]):
         else:
             self.push_screen(MainScreen())
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer and palette show only keys that work here, for this staff member."""
+        if action in ("search", "register", "sign_out") and self.actor is None:
+            return False
+        if action == "register" and self.actor is not None and not self.actor.can("seeker.create"):
+            return False
+        return True
+
     def action_search(self) -> None:
         """F2 from anywhere after sign-in."""
         from jobcenter_tui.screens.search import SearchScreen
@@ -72,7 +147,6 @@ class JobCenterApp(App[None]):
         if self.actor is None or isinstance(self.screen, RegistrationScreen):
             return
         if not self.actor.can("seeker.create"):
-            self.notify("Registering job seekers needs the seeker.create privilege.", severity="warning", markup=False)
             return
         self.push_screen(RegistrationScreen(audience="staff"), self._registered)
 
@@ -89,55 +163,54 @@ class JobCenterApp(App[None]):
 
         self.push_screen(CaseDetailsScreen(seeker_id))
 
-    def sign_out(self) -> None:
+    def action_sign_out(self) -> None:
+        """F10 from any screen: back to sign-in; whatever was open is closed."""
         from jobcenter_tui.screens.login import LoginScreen
+        from jobcenter_tui.widgets.service_call import call_service
 
-        if self.actor is not None:
-            self.services.staff.logout(self.actor)
+        actor = self.actor
+        if actor is None:
+            return
+        call_service(self, lambda services, _: services.staff.logout(actor), group="sign-out",
+                     description="sign out")
         self.actor = None
         self.sub_title = ""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
         self.switch_screen(LoginScreen())
 
-    def _fatal_error(self) -> None:
-        """Textual prints crash tracebacks *with local variables*; locals may hold personal data."""
-        import rich
-        from rich.segment import Segments
-        from rich.traceback import Traceback
-
-        self.bell()
-        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
-        self._exit_renderables.append(Segments(self.console.render(traceback, self.console.options)))
-        self._close_messages_no_wait()
+    def sign_out(self) -> None:
+        self.action_sign_out()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette offers every key binding of the current screen too: one list, never out of step."""
         yield from super().get_system_commands(screen)
+        entries = getattr(screen, "palette_entries", None)
+        if entries is not None:  # a screen of panes lists the actions of every pane, in view or not
+            for title, help_text, callback in entries():
+                yield SystemCommand(title, help_text, callback)
         seen: set[str] = set()
         for key, active in screen.active_bindings.items():
             binding = active.binding
-            if not binding.description or binding.action in seen or active.node is self:
+            if not binding.description or binding.action in seen or not active.enabled or binding.action == "quit":
                 continue
             seen.add(binding.action)
             yield SystemCommand(binding.description, f"Key: {key}", partial(active.node.run_action, binding.action))
 
 
-class KioskApp(App[None]):
+class KioskApp(ConsoleApp):
     """A resource-room terminal: the self-service wizard and nothing else.
 
     No sign-in, no search, no command palette, no way to any other record. After Save, or after
     ``idle_seconds`` without a key press, it returns to the welcome screen and forgets the answers.
     """
 
-    CSS_PATH = "app.tcss"
-    TITLE = "jobcenter"
     SUB_TITLE = "Self-service registration"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="kiosk.quit", priority=True, show=False)]
 
     def __init__(self, services: Services, *, idle_seconds: float = 120, office: str | None = None) -> None:
-        super().__init__()
-        self.services = services
-        self.actor = kiosk_actor(office)
+        super().__init__(services, actor=kiosk_actor(office))
         self.idle_seconds = idle_seconds
         self._last_input = monotonic()
 

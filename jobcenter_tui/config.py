@@ -16,6 +16,7 @@ ENV_HOME = "JOBCENTER_HOME"
 ENV_DATABASE_URL = "JOBCENTER_DATABASE_URL"
 ENV_KEY_FILE = "JOBCENTER_KEY_FILE"
 ENV_OFFICE = "JOBCENTER_OFFICE"
+ENV_BUSY_TIMEOUT = "JOBCENTER_BUSY_TIMEOUT"
 
 DEFAULT_MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
@@ -37,6 +38,11 @@ class Settings:
     home: Path
     database_url: str
     key_file: Path
+    busy_timeout: float = 5.0  # seconds a write waits for another session's lock
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.home / "logs"
 
     @property
     def documents_dir(self) -> Path:
@@ -61,4 +67,8 @@ def load_settings() -> Settings:
     url = os.environ.get(ENV_DATABASE_URL) or f"sqlite:///{home / 'jobcenter.db'}"
     key = os.environ.get(ENV_KEY_FILE)
     key_file = Path(key).expanduser() if key else home / "jobcenter.key"
-    return Settings(home=home, database_url=url, key_file=key_file)
+    try:
+        busy = float(os.environ.get(ENV_BUSY_TIMEOUT) or 5.0)
+    except ValueError:
+        busy = 5.0
+    return Settings(home=home, database_url=url, key_file=key_file, busy_timeout=max(0.0, busy))

@@ -18,25 +18,29 @@ WRITE_OPTION = "jobcenter_write"
 SINGLE_READ_OPTION = "jobcenter_single_read"
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create the engine for ``url``; for SQLite, create the file's directory too."""
+def make_engine(url: str, *, echo: bool = False, busy_timeout: float = 5.0) -> Engine:
+    """Create the engine for ``url``; for SQLite, create the file's directory too.
+
+    ``busy_timeout`` is how long a write waits for another session's lock before giving up with
+    "database is locked" (which the console shows as "the store is busy — try again").
+    """
     if url.startswith("sqlite"):
         path = url.split("sqlite:///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 5})
-        _configure_sqlite(engine)
+        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": busy_timeout})
+        _configure_sqlite(engine, busy_timeout)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, busy_timeout: float) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cur = dbapi_connection.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA busy_timeout=5000")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
@@ -52,9 +56,9 @@ def _configure_sqlite(engine: Engine) -> None:
 class Database:
     """The engine plus the two kinds of unit of work: reading and writing."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, busy_timeout: float = 5.0) -> None:
         self.url = url
-        self.engine = make_engine(url, echo=echo)
+        self.engine = make_engine(url, echo=echo, busy_timeout=busy_timeout)
         self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
         self._single_read_engine = self.engine.execution_options(**{SINGLE_READ_OPTION: True})
 

@@ -8,6 +8,8 @@ in service, stops the exit clock.
 
 from __future__ import annotations
 
+from jobcenter_tui.domain.errors import Refusal
+
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -30,6 +32,11 @@ EXIT_REASONS: dict[str, str] = {
 }
 STAFF_EXIT_REASONS = tuple(k for k in EXIT_REASONS if k != "never_participated")
 
+# What staff may attest they verified before enrolling (stored as the keys; shown as the labels).
+VERIFIED_ITEMS = (("identity", "Identity"), ("age", "Date of birth / age"), ("work_authorization", "Work authorization"),
+                  ("selective_service", "Selective Service"), ("program_criteria", "The program's criteria"),
+                  ("income", "Income"), ("veteran_status", "Veteran status (DD-214)"), ("dislocation", "Dislocation"))
+
 SERVICE_STATUSES = ("scheduled", "in_progress", "completed", "cancelled", "no_show")
 SERVICE_MOVES: dict[str, tuple[str, ...]] = {
     "scheduled": ("in_progress", "completed", "cancelled", "no_show"),
@@ -40,7 +47,7 @@ SERVICE_MOVES: dict[str, tuple[str, ...]] = {
 }
 
 
-class LifecycleError(ValueError):
+class LifecycleError(Refusal, ValueError):
     """A move the lifecycle does not allow; the message says why."""
 
 

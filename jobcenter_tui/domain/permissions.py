@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from jobcenter_tui.domain.programs import PROGRAM_CODES
+from jobcenter_tui.domain.errors import Refusal
+from jobcenter_tui.domain.programs import PROGRAM_CODES, program_name
 
 
 class Privilege(StrEnum):
@@ -87,8 +88,49 @@ def role_definition(name: str) -> RoleDefinition:
     raise KeyError(name)
 
 
-class PermissionDenied(Exception):
-    """The signed-in staff member may not do this; the message says what is missing."""
+class PermissionDenied(Refusal):
+    """The signed-in staff member may not do this; the message names what is missing in words."""
+
+
+PRIVILEGE_LABELS: dict[str, str] = {
+    Privilege.SEEKER_VIEW: "View job seekers",
+    Privilege.SEEKER_CREATE: "Register job seekers",
+    Privilege.SEEKER_EDIT: "Edit job seekers",
+    Privilege.SEEKER_VIEW_SSN: "View full SSN",
+    Privilege.SEEKER_MERGE: "Merge records",
+    Privilege.NOTE_DELETE: "Delete notes",
+    Privilege.ENROLLMENT_REOPEN: "Reopen enrollments",
+    Privilege.EMPLOYER_MANAGE: "Manage employers",
+    Privilege.POSTING_MANAGE: "Manage job postings",
+    Privilege.REPORT_EXPORT: "Export reports",
+    Privilege.DATA_IMPORT: "Import data",
+    Privilege.STAFF_MANAGE: "Manage staff",
+    Privilege.AUDIT_VIEW: "View the audit log",
+    Privilege.CONFIG_MANAGE: "Change the configuration",
+}
+LEVEL_LABELS: dict[str, str] = {ProgramLevel.VIEW: "view", ProgramLevel.EDIT: "edit", ProgramLevel.CREATE: "enroll in"}
+
+
+def _program(code: str) -> str:
+    try:
+        return program_name(code)
+    except KeyError:
+        return code
+
+
+def privilege_label(privilege: Privilege | str) -> str:
+    """What a person calls a privilege ("View full SSN"); never the id."""
+    return PRIVILEGE_LABELS.get(str(privilege), str(privilege).replace(".", " ").replace("_", " ").capitalize())
+
+
+def missing_privilege(privilege: Privilege | str) -> PermissionDenied:
+    return PermissionDenied(f"You do not have the \u201c{privilege_label(privilege)}\u201d privilege; "
+                            "ask a supervisor if you need it.")
+
+
+def missing_program_level(program: str, level: ProgramLevel | str) -> PermissionDenied:
+    what = LEVEL_LABELS.get(str(level), str(level))
+    return PermissionDenied(f"You may not {what} {_program(program)} enrollments; ask a supervisor if you need to.")
 
 
 @dataclass(frozen=True)
@@ -125,11 +167,11 @@ class Actor:
 
     def require(self, privilege: Privilege | str) -> None:
         if not self.can(privilege):
-            raise PermissionDenied(f"{self.username} does not hold the privilege {privilege}")
+            raise missing_privilege(privilege)
 
     def require_program(self, program: str, level: ProgramLevel | str) -> None:
         if not self.can_program(program, level):
-            raise PermissionDenied(f"{self.username} does not hold {level} for program {program}")
+            raise missing_program_level(program, level)
 
 
 def resolve_access(

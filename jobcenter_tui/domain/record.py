@@ -8,6 +8,8 @@ through the validation context (``{"today": date}``), because the domain never r
 
 from __future__ import annotations
 
+from jobcenter_tui.domain.errors import Refusal
+
 import json
 import re
 from datetime import date as Date
@@ -425,7 +427,7 @@ def record_errors(exc: ValidationError) -> list[dict[str, str]]:
     return out
 
 
-class RecordInvalid(ValueError):
+class RecordInvalid(Refusal, ValueError):
     """A record failed validation; ``errors`` lists every bad field."""
 
     def __init__(self, errors: list[dict[str, str]]) -> None:

@@ -1,7 +1,8 @@
 """The enrollment wizard: program questions, the updated eligibility, then the attestation.
 
-Program-specific answers are saved into the record first (eligibility re-runs with them); only
-an eligible program reaches the attestation, where staff say what they verified and with which
+The program's own questions — and, for a program that needs information, the answers it is
+missing — are asked first and saved into the record (eligibility re-runs with them); only an
+eligible program reaches the attestation, where staff say what they verified and with which
 documents. Saving makes a pending enrollment holding the eligibility snapshot.
 """
 
@@ -10,20 +11,22 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, Static
 
+from jobcenter_tui.domain.enrollment import VERIFIED_ITEMS
 from jobcenter_tui.domain.programs import program_name
 from jobcenter_tui.domain.questions import QUESTIONS, SSN_ON_FILE, Context, Question, json_value, record_to_answers
-from jobcenter_tui.services.cases import Attestation
-from jobcenter_tui.services.errors import InvalidInput, ServiceError
+from jobcenter_tui.services.enrollments import Attestation
+from jobcenter_tui.services.program_registration import ProgramRow
 from jobcenter_tui.services.seekers import SeekerDetail
-from jobcenter_tui.widgets.question_form import QuestionForm
+from jobcenter_tui.widgets.case.labels import answers_needed
+from jobcenter_tui.widgets.question_form import QuestionForm, widget_id
+from jobcenter_tui.widgets.service_call import Failure, ServiceCaller
 
 PROGRAM_QUESTIONS: dict[str, tuple[str, ...]] = {
     "WIOA_DW": ("employment.status", "employment.unlikely_to_return", "dislocation.reason", "dislocation.date",
@@ -41,23 +44,15 @@ ENROLLMENT_ONLY = {
         ("self", "Self"), ("wagner_peyser", "Wagner-Peyser staff"), ("va", "Department of Veterans Affairs"),
         ("tap", "Transition Assistance Program"), ("community", "Community organization"), ("other", "Other"))),),
 }
-VERIFIED_ITEMS = (("identity", "Identity"), ("age", "Date of birth / age"), ("work_authorization", "Work authorization"),
-                  ("selective_service", "Selective Service"), ("program_criteria", "The program's criteria"),
-                  ("income", "Income"), ("veteran_status", "Veteran status (DD-214)"), ("dislocation", "Dislocation"))
 
 
-class EnrollScreen(Screen[bool]):
+
+class EnrollScreen(ServiceCaller, Screen[bool]):
     BINDINGS = [
         Binding("f8", "next", "Next", id="enroll.next", priority=True),
         Binding("ctrl+s", "save", "Enroll", id="enroll.save", priority=True),
         Binding("escape", "cancel", "Cancel", id="enroll.cancel"),
     ]
-
-    class Step(Message):
-        def __init__(self, kind: str, payload: Any = None) -> None:
-            super().__init__()
-            self.kind = kind
-            self.payload = payload
 
     def __init__(self, detail: SeekerDetail, program: str) -> None:
         super().__init__()
@@ -68,13 +63,14 @@ class EnrollScreen(Screen[bool]):
             self.answers[SSN_ON_FILE] = True
         self.original = dict(self.answers)
         self.raw: dict[str, Any] = {}
-        self.phase = "questions" if program in PROGRAM_QUESTIONS else "check"
+        self.phase = "check"
+        self.asked_program_questions = False
         self.program_answers: dict[str, Any] = {}
         self.documents: list[Any] = []
 
     @property
     def ctx(self) -> Context:
-        return Context(self.app.services.today(), "staff")  # type: ignore[attr-defined]
+        return Context(self.services.today(), "staff")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -86,15 +82,10 @@ class EnrollScreen(Screen[bool]):
             yield Label("", id="enroll-status", markup=False)
         yield Footer()
 
-    async def on_mount(self) -> None:
-        if self.phase == "questions":
-            questions = [QUESTIONS[p] for p in PROGRAM_QUESTIONS[self.program]] + list(ENROLLMENT_ONLY.get(self.program, ()))
-            await self.query_one("#enroll-body").mount(
-                Label("The program's questions: answers are saved to the record and eligibility is re-run.", classes="muted"),
-                QuestionForm(questions, self.answers, self.raw, self.ctx, id="enroll-form"))
-            self._buttons(next_=True)
-        else:
-            self._check()
+    def on_mount(self) -> None:
+        self._buttons(next_=False)
+        self.query_one("#enroll-save").display = False
+        self._check()
 
     def _buttons(self, *, next_: bool) -> None:
         self.query_one("#enroll-next").display = next_
@@ -103,7 +94,56 @@ class EnrollScreen(Screen[bool]):
     def _status(self, text: str) -> None:
         self.query_one("#enroll-status", Label).update(text)
 
-    # --- step 1: the program's questions -------------------------------------------------------
+    # --- eligibility now, then what is still needed --------------------------------------------
+
+    def _check(self) -> None:
+        self._status("Checking eligibility…")
+        seeker_id, program = self.detail.id, self.program
+
+        def check(s: Any, a: Any) -> tuple[ProgramRow, list[Any]]:
+            rows = s.program_registration.rows(a, seeker_id)
+            return next(r for r in rows if r.program == program), s.documents.documents(a, seeker_id)
+
+        self.call_service(check, done=self._checked, failed=self._refused, group="enroll", exclusive=True)
+
+    async def _checked(self, loaded: tuple[ProgramRow, list[Any]]) -> None:
+        row, self.documents = loaded
+        questions = self._questions(row)
+        if questions:
+            await self._ask(row, questions)
+        else:
+            await self._show_attestation(row)
+
+    def _questions(self, row: ProgramRow) -> list[Question]:
+        """The program's questions the first time; then only the answers eligibility still misses."""
+        paths: list[str] = []
+        if not self.asked_program_questions:
+            paths += PROGRAM_QUESTIONS.get(self.program, ())
+        if row.eligibility == "needs_information":
+            paths += [p for p in row.missing if p in QUESTIONS and p not in paths]
+        questions = [QUESTIONS[p] for p in paths]
+        if not self.asked_program_questions:
+            questions += list(ENROLLMENT_ONLY.get(self.program, ()))
+        return questions
+
+    async def _ask(self, row: ProgramRow, questions: list[Question]) -> None:
+        self.phase = "questions"
+        self.asked_program_questions = True
+        body = self.query_one("#enroll-body")
+        await body.remove_children()
+        intro = "The program's questions: answers are saved to the record and eligibility is re-run."
+        if row.eligibility == "needs_information":
+            intro = f"Eligibility needs: {answers_needed(row.missing)}. Answers are saved to the record, then checked again."
+        await body.mount(Label(intro, classes="muted", markup=False),
+                         QuestionForm(questions, self.answers, self.raw, self.ctx, id="enroll-form"))
+        self._buttons(next_=True)
+        self._status("F8: save these answers and check eligibility")
+        form = self.query_one("#enroll-form", QuestionForm)
+        visible = form.visible()
+        if visible:
+            self.query_one("#" + widget_id(visible[0].path)).focus()
+
+    # --- step 1: the questions -----------------------------------------------------------------
 
     def action_next(self) -> None:
         if self.phase != "questions":
@@ -126,46 +166,31 @@ class EnrollScreen(Screen[bool]):
             elif self.original.get(q.path) is not None:
                 clear.append(q.path)
         self._status("Saving the answers and re-running eligibility…")
-        self._save_answers(changes, tuple(clear))
-
-    @work(thread=True, exclusive=True, group="enroll")
-    def _save_answers(self, changes: dict[str, Any], clear: tuple[str, ...]) -> None:
-        app = self.app
-        try:
-            if changes or clear:
-                self.detail = app.services.seekers.update(app.actor, self.detail.id, changes, clear=clear,  # type: ignore[attr-defined]
-                                                          expected_version=self.detail.version)
-            self.post_message(self.Step("saved"))
-        except InvalidInput as exc:
-            self.post_message(self.Step("invalid", exc.errors))
-        except ServiceError as exc:
-            self.post_message(self.Step("error", str(exc)))
-
-    # --- step 2: eligibility, then the attestation ---------------------------------------------
-
-    @work(thread=True, exclusive=True, group="enroll")
-    def _check(self) -> None:
-        app = self.app
-        rows = app.services.cases.program_registration(app.actor, self.detail.id)  # type: ignore[attr-defined]
-        docs = app.services.documents.documents(app.actor, self.detail.id)  # type: ignore[attr-defined]
-        self.post_message(self.Step("checked", (next(r for r in rows if r.program == self.program), docs)))
-
-    async def on_enroll_screen_step(self, message: Step) -> None:
-        if message.kind == "saved":
-            self.phase = "check"
+        if not changes and not clear:
             self._check()
-        elif message.kind == "invalid":
-            self.query_one("#enroll-form", QuestionForm).show_errors(message.payload)
-            self._status("Fix the answers marked above")
-        elif message.kind == "error":
-            self._status(message.payload)
-        elif message.kind == "checked":
-            row, self.documents = message.payload
-            await self._show_attestation(row)
-        elif message.kind == "enrolled":
-            self.dismiss(True)
+            return
+        seeker_id, version, cleared = self.detail.id, self.detail.version, tuple(clear)
+        self.call_service(lambda s, a: s.seekers.update(a, seeker_id, changes, clear=cleared, expected_version=version),
+                          done=self._answers_saved, failed=self._refused, group="enroll", exclusive=True)
 
-    async def _show_attestation(self, row: Any) -> None:
+    def _answers_saved(self, detail: SeekerDetail) -> None:
+        self.detail = detail
+        self.original = dict(self.answers)
+        self._check()
+
+    def _refused(self, failure: Failure) -> bool:
+        """Field errors at their questions; anything else on the status line. Nothing typed is lost."""
+        forms = self.query("#enroll-form")
+        if failure.field_errors and forms:
+            forms.first(QuestionForm).show_errors(failure.field_errors)
+            self._status("Fix the answers marked above")
+        else:
+            self._status(failure.message)
+        return not failure.is_incident
+
+    # --- step 2: the attestation ---------------------------------------------------------------
+
+    async def _show_attestation(self, row: ProgramRow) -> None:
         body = self.query_one("#enroll-body")
         await body.remove_children()
         verdict = Text()
@@ -173,13 +198,14 @@ class EnrollScreen(Screen[bool]):
         for reason in row.reasons:
             verdict.append(f"  • {reason}\n")
         if row.missing:
-            verdict.append("  • missing answers: " + ", ".join(row.missing) + "\n")
-        if not row.can_enroll:
-            verdict.append("\nThis enrollment cannot be made now (not eligible, already enrolled, or no create privilege).",
-                           style="bold")
+            verdict.append(f"  • answers needed: {answers_needed(row.missing)}\n")
+        if not row.can_enroll or row.eligibility != "eligible":
+            verdict.append("\nThis enrollment cannot be made now (not eligible, already enrolled, or you may not enroll "
+                           "in this program).", style="bold")
             await body.mount(Static(verdict))
             self._buttons(next_=False)
             self.query_one("#enroll-save").display = False
+            self._status("")
             self.phase = "blocked"
             return
         self.phase = "attest"
@@ -189,13 +215,11 @@ class EnrollScreen(Screen[bool]):
                      choices=tuple((d.id, f"{d.type.replace('_', ' ')}: {d.original_name}") for d in self.documents)),
             Question("note", "Attestation note", "text", max_length=500),
         ]
-        await body.mount(Static(verdict), Label(f"Attestation by {self.app.actor.display_name} "  # type: ignore[attr-defined]
-                                                f"on {self.app.services.today()}", classes="section-title"),  # type: ignore[attr-defined]
+        await body.mount(Static(verdict), Label(f"Attestation by {self.actor.display_name} on {self.services.today()}",
+                                                classes="section-title", markup=False),
                          QuestionForm(questions, {}, {}, self.ctx, id="attest-form"))
         self._buttons(next_=False)
         self._status("Space ticks what you verified; ctrl+s enrolls")
-        from jobcenter_tui.widgets.question_form import widget_id
-
         self.query_one("#" + widget_id("verified")).focus()
 
     def action_save(self) -> None:
@@ -209,16 +233,9 @@ class EnrollScreen(Screen[bool]):
                                   document_ids=tuple(form.answers.get("documents", ())),
                                   note=form.answers.get("note") or "", program_answers=dict(self.program_answers))
         self._status("Enrolling…")
-        self._enroll(attestation)
-
-    @work(thread=True, exclusive=True, group="enroll")
-    def _enroll(self, attestation: Attestation) -> None:
-        app = self.app
-        try:
-            app.services.cases.enroll(app.actor, self.detail.id, self.program, attestation)  # type: ignore[attr-defined]
-            self.post_message(self.Step("enrolled"))
-        except ServiceError as exc:
-            self.post_message(self.Step("error", str(exc)))
+        seeker_id, program = self.detail.id, self.program
+        self.call_service(lambda s, a: s.enrollments.enroll(a, seeker_id, program, attestation),
+                          done=lambda _: self.dismiss(True), failed=self._refused, group="enroll", exclusive=True)
 
     @on(Button.Pressed, "#enroll-next")
     def _next_button(self) -> None:

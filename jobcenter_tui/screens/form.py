@@ -1,8 +1,9 @@
 """One small form for every case action (a service, a note, a document, closing…).
 
-The caller gives the questions and a ``submit`` function; ``submit`` runs in a worker with the
-parsed answers and returns the service's field errors (shown at their questions) or None, which
-closes the form. The same question mechanism as the wizard: one way to ask, check and show.
+The caller gives the questions and a ``submit(services, actor, answers)`` function; it runs through
+the one service helper (off the UI thread). Its result closes the form; a refusal marks the fields
+it names, or shows its words on the form's status line, and the form stays filled. The same
+question mechanism as the wizard: one way to ask, check and show.
 """
 
 from __future__ import annotations
@@ -10,35 +11,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from jobcenter_tui.domain.permissions import Actor
 from jobcenter_tui.domain.questions import Answers, Context, Question
-from jobcenter_tui.services.errors import InvalidInput, PermissionDenied, ServiceError
+from jobcenter_tui.services import Services
 from jobcenter_tui.widgets.question_form import QuestionForm, widget_id
+from jobcenter_tui.widgets.service_call import Failure, ServiceCaller
 
-Submit = Callable[[Answers], Any]
+Submit = Callable[[Services, Actor, Answers], Any]
 
 
-class FormScreen(ModalScreen[Any]):
+class FormScreen(ServiceCaller, ModalScreen[Any]):
     """Dismisses with whatever ``submit`` returned, or None when cancelled."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
     ]
-
-    class Done(Message):
-        def __init__(self, result: Any, error: str | None, field_errors: dict[str, str]) -> None:
-            super().__init__()
-            self.result = result
-            self.error = error
-            self.field_errors = field_errors
 
     def __init__(self, title: str, questions: list[Question], submit: Submit, *, answers: Answers | None = None,
                  save_label: str = "Save") -> None:
@@ -73,23 +68,23 @@ class FormScreen(ModalScreen[Any]):
             return
         visible = {q.path for q in form.visible()}
         self.query_one("#form-status", Label).update("Saving…")
-        self._submit({k: v for k, v in self.answers.items() if k in visible})
+        answers = {k: v for k, v in self.answers.items() if k in visible}
+        submit = self.submit
+        self.call_service(lambda services, actor: submit(services, actor, answers), done=self._saved,
+                          failed=self._refused, group="form", exclusive=True)
 
-    @work(thread=True, exclusive=True, group="form")
-    def _submit(self, answers: Answers) -> None:
-        try:
-            self.post_message(self.Done(self.submit(answers), None, {}))
-        except InvalidInput as exc:
-            self.post_message(self.Done(None, "Fix the answers marked above", exc.errors))
-        except (ServiceError, PermissionDenied) as exc:
-            self.post_message(self.Done(None, str(exc), {}))
+    def _saved(self, result: Any) -> None:
+        self.dismiss(result if result is not None else True)
 
-    def on_form_screen_done(self, message: Done) -> None:
-        if message.error is None:
-            self.dismiss(message.result if message.result is not None else True)
-            return
-        self.query_one(QuestionForm).show_errors(message.field_errors)
-        self.query_one("#form-status", Label).update(message.error)
+    def _refused(self, failure: Failure) -> bool:
+        """Fields the refusal names are marked; its words go on the status line; nothing typed is lost."""
+        form = self.query_one(QuestionForm)
+        known = {q.path for q in self.questions}
+        marked = {k: v for k, v in failure.field_errors.items() if k in known}
+        form.show_errors(marked)
+        status = "Fix the answers marked above" if marked and len(marked) == len(failure.field_errors) else failure.message
+        self.query_one("#form-status", Label).update(status)
+        return not failure.is_incident
 
     @on(Button.Pressed, "#form-save")
     def _save_button(self) -> None:

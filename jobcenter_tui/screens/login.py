@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from jobcenter_tui.domain.permissions import Actor
-from jobcenter_tui.services.errors import LoginFailed
+from jobcenter_tui.widgets.service_call import Failure, ServiceCaller
 
 
-class LoginScreen(Screen[None]):
+class LoginScreen(ServiceCaller, Screen[None]):
     AUTO_FOCUS = "#username"
     BINDINGS = [Binding("escape", "clear", "Clear", id="login.clear")]
-
-    class Result(Message):
-        def __init__(self, actor: Actor | None, error: str | None) -> None:
-            super().__init__()
-            self.actor = actor
-            self.error = error
 
     def compose(self) -> ComposeResult:
         with Vertical(id="login-box"):
@@ -54,24 +47,25 @@ class LoginScreen(Screen[None]):
         self.query_one("#sign-in", Button).disabled = True
         self._check(username, password)
 
-    @work(thread=True, exclusive=True, group="login")
     def _check(self, username: str, password: str) -> None:
-        app = self.app
-        try:
-            actor = app.services.staff.login(username, password, os_user=app.os_user, terminal=app.terminal)  # type: ignore[attr-defined]
-            self.post_message(self.Result(actor, None))
-        except LoginFailed as exc:
-            self.post_message(self.Result(None, str(exc)))
+        os_user, terminal = self.app.os_user, self.app.terminal  # type: ignore[attr-defined]
+        self.call_service(lambda s, _: s.staff.login(username, password, os_user=os_user, terminal=terminal),
+                          done=self._signed_in, failed=self._refused, group="login", exclusive=True)
 
-    def on_login_screen_result(self, message: Result) -> None:
+    def _signed_in(self, actor: Actor) -> None:
+        self.query_one("#sign-in", Button).disabled = False
+        self.query_one("#password", Input).value = ""
+        self.app.signed_in(actor)  # type: ignore[attr-defined]
+
+    def _refused(self, failure: Failure) -> bool:
+        """A refused sign-in clears the password; a busy store keeps it, so Enter tries again."""
         self.query_one("#sign-in", Button).disabled = False
         password = self.query_one("#password", Input)
-        password.value = ""
-        if message.actor is None:
-            self.query_one("#login-error", Label).update(message.error or "Sign-in failed.")
-            password.focus()
-            return
-        self.app.signed_in(message.actor)  # type: ignore[attr-defined]
+        if failure.kind != "busy":
+            password.value = ""
+        self.query_one("#login-error", Label).update(failure.message)
+        password.focus()
+        return True
 
     def action_clear(self) -> None:
         self.query_one("#username", Input).value = ""

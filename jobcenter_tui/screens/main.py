@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -15,11 +15,11 @@ from textual.widgets import DataTable, Footer, Header, Label
 
 from jobcenter_tui.domain.permissions import ProgramLevel
 from jobcenter_tui.domain.programs import PROGRAMS
+from jobcenter_tui.widgets.service_call import ServiceCaller
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ServiceCaller, Screen[None]):
     BINDINGS = [
-        Binding("f10", "sign_out", "Sign out", id="main.sign_out"),
         Binding("f5", "refresh", "Refresh", id="main.refresh"),
         Binding("x", "distinct", "Different people", id="main.distinct", show=False),
     ]
@@ -71,16 +71,14 @@ class MainScreen(Screen[None]):
     def action_refresh(self) -> None:
         self._load_counts()
 
-    @work(thread=True, exclusive=True, group="main-counts")
     def _load_counts(self) -> None:
-        app = self.app
-        try:
-            count = app.services.seekers.count(app.actor)  # type: ignore[attr-defined]
-        except Exception:  # noqa: BLE001 - a missing privilege shows as unknown, not a crash
-            count = -1
-        recontacts = app.services.notes.recontacts_due(app.actor)  # type: ignore[attr-defined]
-        duplicates = app.services.duplicates.open(app.actor) if app.actor.can("seeker.edit") else []  # type: ignore[attr-defined]
-        self.post_message(self.Counts(count, recontacts, duplicates))
+        def load(services: Any, actor: Any) -> MainScreen.Counts:
+            count = services.seekers.count(actor) if actor.can("seeker.view") else -1
+            recontacts = services.notes.recontacts_due(actor)
+            duplicates = services.duplicates.open(actor) if actor.can("seeker.edit") else []
+            return self.Counts(count, recontacts, duplicates)
+
+        self.call_service(load, done=self.on_main_screen_counts, group="main-counts", exclusive=True)
 
     def on_main_screen_counts(self, message: Counts) -> None:
         label = self.query_one("#store-seekers", Label)
@@ -106,13 +104,15 @@ class MainScreen(Screen[None]):
         if not table.has_focus or not table.row_count:
             return
         key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        self.app.services.duplicates.mark_distinct(self.app.actor, key)  # type: ignore[attr-defined]
-        self.notify("Recorded: different people.", markup=False)
-        self.action_refresh()
+
+        def recorded(_: object) -> None:
+            self.notify("Recorded: different people.", markup=False)
+            self.action_refresh()
+
+        # refused (e.g. someone else resolved it first) or not: the list is read again either way
+        self.call_service(lambda s, a: s.duplicates.mark_distinct(a, key), done=recorded,
+                          failed=lambda _: self.action_refresh(), group="main-distinct")
 
     @on(DataTable.RowSelected, "#recontacts")
     def _open_recontact(self, event: DataTable.RowSelected) -> None:
         self.app.open_case(str(event.row_key.value))  # type: ignore[attr-defined]
-
-    def action_sign_out(self) -> None:
-        self.app.sign_out()  # type: ignore[attr-defined]

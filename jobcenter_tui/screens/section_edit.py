@@ -4,33 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, Static
 
 from jobcenter_tui.domain.questions import PAGES, SSN_ON_FILE, Context, Question, json_value, record_to_answers
-from jobcenter_tui.services.errors import InvalidInput, ServiceError
 from jobcenter_tui.services.seekers import SeekerDetail
 from jobcenter_tui.widgets.question_form import QuestionForm
+from jobcenter_tui.widgets.service_call import Failure, ServiceCaller
 
 
-class SectionEditScreen(Screen[bool]):
+class SectionEditScreen(ServiceCaller, Screen[bool]):
     """Dismisses True when saved. ``page_key`` None edits every staff-only question (after upgrade)."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="edit.save", priority=True),
         Binding("escape", "cancel", "Cancel", id="edit.cancel"),
     ]
-
-    class Saved(Message):
-        def __init__(self, error: str | None, field_errors: dict[str, str] | None = None) -> None:
-            super().__init__()
-            self.error = error
-            self.field_errors = field_errors or {}
 
     def __init__(self, detail: SeekerDetail, page_key: str | None) -> None:
         super().__init__()
@@ -83,26 +76,16 @@ class SectionEditScreen(Screen[bool]):
             else:
                 clear.append(q.path)
         self.query_one("#edit-status", Label).update("Saving…")
-        self._save(changes, tuple(clear))
+        seeker_id, version, cleared = self.detail.id, self.detail.version, tuple(clear)
+        self.call_service(lambda s, a: s.seekers.update(a, seeker_id, changes, clear=cleared, expected_version=version),
+                          done=lambda _: self.dismiss(True), failed=self._refused, group="edit", exclusive=True)
 
-    @work(thread=True, exclusive=True, group="edit")
-    def _save(self, changes: dict[str, Any], clear: tuple[str, ...]) -> None:
-        app = self.app
-        try:
-            app.services.seekers.update(app.actor, self.detail.id, changes, clear=clear,  # type: ignore[attr-defined]
-                                        expected_version=self.detail.version)
-            self.post_message(self.Saved(None))
-        except InvalidInput as exc:
-            self.post_message(self.Saved("Fix the answers marked below", exc.errors))
-        except ServiceError as exc:
-            self.post_message(self.Saved(str(exc)))
-
-    def on_section_edit_screen_saved(self, message: Saved) -> None:
-        if message.error is None:
-            self.dismiss(True)
-            return
-        self.query_one(QuestionForm).show_errors(message.field_errors)
-        self.query_one("#edit-status", Label).update(message.error)
+    def _refused(self, failure: Failure) -> bool:
+        """Marked at the fields or said on the status line; every typed answer stays."""
+        self.query_one(QuestionForm).show_errors(failure.field_errors)
+        status = "Fix the answers marked below" if failure.field_errors else failure.message
+        self.query_one("#edit-status", Label).update(status)
+        return not failure.is_incident
 
     @on(Button.Pressed, "#edit-save")
     def _save_button(self) -> None:

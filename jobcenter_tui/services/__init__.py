@@ -119,7 +119,7 @@ def open_services(
     error, because a new key could never decrypt the old values.
     """
     settings = settings or load_settings()
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, busy_timeout=settings.busy_timeout)
     try:
         if upgrade:
             from jobcenter_tui.db.migrate import upgrade as upgrade_store

@@ -1,13 +1,26 @@
-"""What a unit of work can refuse with, in words the user can act on."""
+"""What a unit of work can refuse with, in words the user can act on.
+
+Every refusal is a :class:`~jobcenter_tui.domain.errors.Refusal`: ``ServiceError`` and its family
+here, ``PermissionDenied`` (raised by the actor's privilege checks in ``domain``), and the rules'
+own refusals. :func:`as_refusal` also names the two store conditions that are not bugs — a busy
+store and a save based on an outdated copy — so that callers (the console's one service helper,
+the command line) need to catch a single base and show its message.
+"""
 
 from __future__ import annotations
 
+from jobcenter_tui.domain.errors import Refusal
 from jobcenter_tui.domain.permissions import PermissionDenied
 
-__all__ = ["PermissionDenied", "ServiceError", "NotFound", "InvalidInput", "LoginFailed"]
+__all__ = [
+    "Refusal", "PermissionDenied", "ServiceError", "NotFound", "InvalidInput", "LoginFailed", "StaleRecord",
+    "StoreBusy", "as_refusal",
+]
+
+BUSY_MESSAGE = "The store is busy — try again in a moment. Nothing was saved; what you typed is kept."
 
 
-class ServiceError(Exception):
+class ServiceError(Refusal):
     """A refusal the caller shows as it is."""
 
 
@@ -31,3 +44,38 @@ class LoginFailed(ServiceError):
     def __init__(self, message: str, retry_after_seconds: int = 0) -> None:
         super().__init__(message)
         self.retry_after_seconds = retry_after_seconds
+
+
+class StaleRecord(ServiceError):
+    """Someone else saved this record after it was opened; nothing was overwritten."""
+
+
+class StoreBusy(ServiceError):
+    """Another session held the store's write lock for longer than we wait; nothing was saved."""
+
+    def __init__(self, message: str = BUSY_MESSAGE) -> None:
+        super().__init__(message)
+
+
+# SQLite says "database is locked" / "database table is locked"; PostgreSQL has codes for a lock
+# not granted in time, a serialization failure and a deadlock: all mean "try again".
+_BUSY_SQLSTATES = {"55P03", "40001", "40P01"}
+
+
+def as_refusal(exc: BaseException) -> Refusal | None:
+    """The refusal ``exc`` stands for, or None when it is a bug (an incident)."""
+    if isinstance(exc, Refusal):
+        return exc
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    if isinstance(exc, StaleDataError):
+        return StaleRecord("Someone else changed this after you opened it; nothing was saved. "
+                           "Reopen it to see their change, then try again.")
+    if isinstance(exc, DBAPIError):
+        text = str(exc.orig).lower() if exc.orig is not None else ""
+        code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+        if "database is locked" in text or "database table is locked" in text or "database is busy" in text \
+                or code in _BUSY_SQLSTATES:
+            return StoreBusy()
+    return None

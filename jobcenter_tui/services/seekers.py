@@ -20,7 +20,7 @@ from jobcenter_tui.domain.permissions import Actor, Privilege
 from jobcenter_tui.domain.record import RecordInvalid, SeekerRecord, parse_record
 from jobcenter_tui.services.audit import AuditEvent, append_audit, append_audit_events
 from jobcenter_tui.services.eligibility import config_from_entries, determination_row, llsil_problems, next_sequence
-from jobcenter_tui.services.errors import InvalidInput, NotFound, ServiceError
+from jobcenter_tui.services.errors import InvalidInput, NotFound, ServiceError, StaleRecord
 from jobcenter_tui.services.search import display_name
 from jobcenter_tui.services.seeker_mapping import record_columns, row_record_dict
 
@@ -64,10 +64,6 @@ class HistoryEntry:
     action: str
     changes: dict[str, Any] | None
     reason: str | None
-
-
-class StaleRecord(ServiceError):
-    """Someone else saved this record after it was opened; nothing was overwritten."""
 
 
 class SeekerService:
