@@ -20,7 +20,7 @@ from textual.widgets import Button, Footer, Header, Label, Static
 
 from jobcenter_tui.domain.programs import program_name
 from jobcenter_tui.domain.questions import QUESTIONS, SSN_ON_FILE, Context, Question, json_value, record_to_answers
-from jobcenter_tui.services.cases import Attestation
+from jobcenter_tui.services.enrollments import Attestation
 from jobcenter_tui.services.errors import InvalidInput, ServiceError
 from jobcenter_tui.services.seekers import SeekerDetail
 from jobcenter_tui.widgets.question_form import QuestionForm
@@ -146,7 +146,7 @@ class EnrollScreen(Screen[bool]):
     @work(thread=True, exclusive=True, group="enroll")
     def _check(self) -> None:
         app = self.app
-        rows = app.services.cases.program_registration(app.actor, self.detail.id)  # type: ignore[attr-defined]
+        rows = app.services.program_registration.rows(app.actor, self.detail.id)  # type: ignore[attr-defined]
         docs = app.services.documents.documents(app.actor, self.detail.id)  # type: ignore[attr-defined]
         self.post_message(self.Step("checked", (next(r for r in rows if r.program == self.program), docs)))
 
@@ -215,7 +215,7 @@ class EnrollScreen(Screen[bool]):
     def _enroll(self, attestation: Attestation) -> None:
         app = self.app
         try:
-            app.services.cases.enroll(app.actor, self.detail.id, self.program, attestation)  # type: ignore[attr-defined]
+            app.services.enrollments.enroll(app.actor, self.detail.id, self.program, attestation)  # type: ignore[attr-defined]
             self.post_message(self.Step("enrolled"))
         except ServiceError as exc:
             self.post_message(self.Step("error", str(exc)))
