@@ -19,7 +19,7 @@ from datetime import date, timedelta
 def build() -> tuple[object, str]:
     from jobcenter_tui.domain.programs import PROGRAM_CODES
     from jobcenter_tui.services import open_services, system_actor
-    from jobcenter_tui.services.cases import Attestation
+    from jobcenter_tui.services.enrollments import Attestation
 
     services = open_services()
     services.demo.seed(system_actor(), seekers=2000, seed=2026)
@@ -35,15 +35,15 @@ def build() -> tuple[object, str]:
     enrollments = []
     for round_ in range(2):  # 2 rounds x 5 programs = 10 enrollments (the first round closed)
         for program in [p for p in PROGRAM_CODES if p != "WIOA_YOUTH"]:
-            e = services.cases.enroll(cm, seeker, program, Attestation(verified=("identity",)))
+            e = services.enrollments.enroll(cm, seeker, program, Attestation(verified=("identity",)))
             enrollments.append(e.id)
             if round_ == 0:
-                services.cases.record_service(cm, seeker, "B01", enrollment_id=e.id, start_date=today - timedelta(days=400))
-                services.cases.close(cm, e.id, "completed")
+                services.service_records.record(cm, seeker, "B01", enrollment_id=e.id, start_date=today - timedelta(days=400))
+                services.enrollments.close(cm, e.id, "completed")
     codes = ["B02", "B03", "I03", "T01", "U01", "B07"]
     for i in range(300):
-        services.cases.record_service(cm, seeker, codes[i % len(codes)], enrollment_id=enrollments[5 + i % 5],
-                                      start_date=today - timedelta(days=i % 200))
+        services.service_records.record(cm, seeker, codes[i % len(codes)], enrollment_id=enrollments[5 + i % 5],
+                                        start_date=today - timedelta(days=i % 200))
     for i in range(100):
         services.notes.add(cm, seeker, subject=f"Contact {i}", body="Talked about the training plan. " * 5,
                            contact_type="phone", contact_date=today - timedelta(days=i))
@@ -88,10 +88,10 @@ def main() -> None:
     for _ in range(args.repeat):
         t = time.perf_counter()
         services.seekers.get(actor, seeker, audit=False)  # type: ignore[attr-defined]
-        services.cases.program_registration(actor, seeker)  # type: ignore[attr-defined]
-        services.cases.enrollments(actor, seeker)  # type: ignore[attr-defined]
-        services.cases.services(actor, seeker)  # type: ignore[attr-defined]
-        services.cases.plans(actor, seeker)  # type: ignore[attr-defined]
+        services.program_registration.rows(actor, seeker)  # type: ignore[attr-defined]
+        services.enrollments.for_seeker(actor, seeker)  # type: ignore[attr-defined]
+        services.service_records.for_seeker(actor, seeker)  # type: ignore[attr-defined]
+        services.plans.for_seeker(actor, seeker)  # type: ignore[attr-defined]
         services.documents.documents(actor, seeker)  # type: ignore[attr-defined]
         services.notes.notes(actor, seeker)  # type: ignore[attr-defined]
         services.seekers.history(actor, seeker)  # type: ignore[attr-defined]

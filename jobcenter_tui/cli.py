@@ -455,7 +455,7 @@ def exits_run(as_of: Optional[str] = typer.Option(None, "--as-of", help="Referen
     """Close every open enrollment with 90 days without a participation service. Safe to run again."""
     day = _as_of(as_of)
     with _session() as (services, actor):
-        closed = services.cases.run_exits(actor, day or services.today())
+        closed = services.enrollments.run_exits(actor, day or services.today())
     for enrollment_id, seeker_id, exit_date in closed:
         typer.echo(f"closed {enrollment_id} (job seeker {seeker_id}), exit date {exit_date}")
     typer.echo(f"{len(closed)} enrollment(s) closed")

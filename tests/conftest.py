@@ -15,6 +15,8 @@ from argon2 import PasswordHasher
 
 from jobcenter_tui.services import Services, open_services, system_actor
 
+pytest_plugins = ("tests.casework",)  # the worked case shared by the service tests (fixture ``case``)
+
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)  # still Argon2id
 DEMO_SEEKERS = 60
 

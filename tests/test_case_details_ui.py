@@ -82,7 +82,7 @@ async def test_enroll_dw_through_the_wizard_then_first_service_opens_it(case) ->
         assert isinstance(app.screen, CaseDetailsScreen), str(app.screen.query_one("#enroll-status").render())
         await settle(app, pilot)
         assert str(programs.get_row("WIOA_DW")[2]) == "pending"
-        enrollment = case.cases.enrollments(system_actor(), SEEKER)[0]
+        enrollment = case.enrollments.for_seeker(system_actor(), SEEKER)[0]
         assert enrollment.attestation["verified"] == ["identity", "age"]
         # record the first participation service from the Enrollments tab
         await goto_tab(app, pilot, "tab-enrollments")
@@ -113,16 +113,16 @@ async def test_front_desk_sees_no_enroll_action(case) -> None:  # type: ignore[n
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, CaseDetailsScreen)
-    assert case.cases.enrollments(system_actor(), SEEKER) == []
+    assert case.enrollments.for_seeker(system_actor(), SEEKER) == []
 
 
 async def test_add_a_note_a_plan_and_a_document(case, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from jobcenter_tui.services.cases import Attestation
+    from jobcenter_tui.services.enrollments import Attestation
 
     detail = case.seekers.get(system_actor(), SEEKER)
     case.seekers.update(system_actor(), SEEKER, {"employment.unlikely_to_return": True}, expected_version=detail.version)
     cm = case.staff.actor_for("cm")
-    case.cases.enroll(cm, SEEKER, "WIOA_DW", Attestation(verified=("identity",)))
+    case.enrollments.enroll(cm, SEEKER, "WIOA_DW", Attestation(verified=("identity",)))
     letter = tmp_path / "layoff.pdf"
     letter.write_bytes(b"%PDF-1.4 layoff")
     app = await open_case(case, "cm")
@@ -175,7 +175,7 @@ async def test_add_a_note_a_plan_and_a_document(case, tmp_path: Path) -> None:  
         await settle(app, pilot)
         await settle(app, pilot)
         assert str(docs.get_row_at(0)[4]).startswith("cm ")
-    assert [p.current.employment_goal_soc for p in case.cases.plans(cm, SEEKER)] == ["51-4121"]
+    assert [p.current.employment_goal_soc for p in case.plans.for_seeker(cm, SEEKER)] == ["51-4121"]
 
 
 async def test_recontacts_due_are_listed_on_the_main_screen_and_open_the_case(case, clock) -> None:  # type: ignore[no-untyped-def]

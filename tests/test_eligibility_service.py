@@ -16,7 +16,7 @@ from jobcenter_tui.domain.eligibility import evaluate
 from jobcenter_tui.domain.programs import PROGRAM_CODES
 from jobcenter_tui.domain.record import SeekerRecord, parse_record
 from jobcenter_tui.services import system_actor
-from jobcenter_tui.services.eligibility import config_from_entries
+from jobcenter_tui.services.common import config_from_entries
 from jobcenter_tui.services.errors import InvalidInput
 
 runner = CliRunner()

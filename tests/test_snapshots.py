@@ -94,7 +94,7 @@ def _case_app(home: Path) -> JobCenterApp:
     """A store with one worked case: DW enrollment opened by a service, a note, on the fixed test clock."""
     from datetime import timedelta
 
-    from jobcenter_tui.services.cases import Attestation
+    from jobcenter_tui.services.enrollments import Attestation
 
     clock = Clock()
     services = open_services(password_hasher=FAST_HASHER, clock=clock)
@@ -107,8 +107,8 @@ def _case_app(home: Path) -> JobCenterApp:
               "income": {"family_size": 3, "annual_family_income": 24000}}
     cm = services.staff.actor_for("casemgr")
     services.registration.register(cm, record)  # by a staff member: no OS user name in the picture
-    enrollment = services.cases.enroll(cm, CASE_ID, "WIOA_DW", Attestation(verified=("identity", "dislocation")))
-    services.cases.record_service(cm, CASE_ID, "B02", enrollment_id=enrollment.id, start_date=clock.now.date() - timedelta(days=3))
+    enrollment = services.enrollments.enroll(cm, CASE_ID, "WIOA_DW", Attestation(verified=("identity", "dislocation")))
+    services.service_records.record(cm, CASE_ID, "B02", enrollment_id=enrollment.id, start_date=clock.now.date() - timedelta(days=3))
     services.notes.add(cm, CASE_ID, subject="Intake", body="Wants welding work.", contact_type="in_person",
                        contact_date=clock.now.date())
     return JobCenterApp(services, actor=cm)

@@ -311,7 +311,9 @@ class ServiceCatalogEntry(SQLModel, table=True):
     active: bool = True
 
 
-class Service(Versioned, table=True):
+class ServiceRecord(Versioned, table=True):
+    """A workforce service given to (or scheduled for) a job seeker, on an enrollment or not."""
+
     __tablename__ = "service"
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     seeker_id: str = Field(foreign_key="job_seeker.id", index=True, max_length=36)

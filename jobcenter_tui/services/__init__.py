@@ -74,14 +74,17 @@ class Services:
         self.clock = clock
         self.password_hasher = password_hasher or PasswordHasher()  # Argon2id, RFC 9106 low-memory profile
         from jobcenter_tui.services.audit_service import AuditService
-        from jobcenter_tui.services.cases import CaseService
         from jobcenter_tui.services.demo import DemoService
         from jobcenter_tui.services.documents import DocumentService
-        from jobcenter_tui.services.notes import NoteService
         from jobcenter_tui.services.eligibility import EligibilityService
+        from jobcenter_tui.services.enrollments import EnrollmentService
+        from jobcenter_tui.services.notes import NoteService
+        from jobcenter_tui.services.plans import PlanService
+        from jobcenter_tui.services.program_registration import ProgramRegistrationService
         from jobcenter_tui.services.registration import DuplicateReview, RegistrationService
         from jobcenter_tui.services.search import SearchService
         from jobcenter_tui.services.seekers import SeekerService
+        from jobcenter_tui.services.service_records import ServiceRecordService
         from jobcenter_tui.services.staff import StaffService
 
         self.staff = StaffService(self)
@@ -92,7 +95,10 @@ class Services:
         self.search = SearchService(self)
         self.registration = RegistrationService(self)
         self.duplicates = DuplicateReview(self)
-        self.cases = CaseService(self)
+        self.program_registration = ProgramRegistrationService(self)
+        self.enrollments = EnrollmentService(self)
+        self.service_records = ServiceRecordService(self)
+        self.plans = PlanService(self)
         self.documents = DocumentService(self)
         self.notes = NoteService(self)
 

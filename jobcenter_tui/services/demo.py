@@ -25,7 +25,7 @@ from jobcenter_tui.db.models import (
     EnrollmentStatusChange,
     JobPosting,
     JobSeeker,
-    Service,
+    ServiceRecord,
     Staff,
 )
 from jobcenter_tui.domain.permissions import Actor
@@ -165,14 +165,14 @@ class DemoService:
 
         employers, postings = self._employers(rng, pools, today, max(8, seekers // 250))
         seeker_ids = self._seekers(rng, pools, today, now, seekers, progress)
-        enrollments, services = self._cases(rng, today, seeker_ids)
+        enrollments, records = self._cases(rng, today, seeker_ids)
         with self._s.db.session(write=True) as session:
             append_audit(session, actor, "demo.seed", at=self._s.now(), changes={
                 "seed": seed, "seekers": seekers, "employers": employers, "postings": postings,
-                "enrollments": enrollments, "services": services,
+                "enrollments": enrollments, "services": records,
             })
         return {"seekers": seekers, "employers": employers, "postings": postings,
-                "enrollments": enrollments, "services": services, "staff": len(DEMO_ACCOUNTS)}
+                "enrollments": enrollments, "services": records, "staff": len(DEMO_ACCOUNTS)}
 
     # --- pieces --------------------------------------------------------------------------------
 
@@ -327,7 +327,7 @@ class DemoService:
     def _cases(self, rng: random.Random, today: date, seekers: list[tuple[str, str, str]]) -> tuple[int, int]:
         enrollments: list[dict[str, Any]] = []
         changes: list[dict[str, Any]] = []
-        services: list[dict[str, Any]] = []
+        records: list[dict[str, Any]] = []  # service records
 
         def new_id() -> str:
             return str(uuid.UUID(int=rng.getrandbits(128), version=4))
@@ -356,13 +356,13 @@ class DemoService:
                                 "at": _at(start), "by": "casemgr", "reason": "first participation service"})
                 day = start
                 for code in ["B01", "B02"] + rng.sample(["B03", "B07", "I01", "I03", "T01", "U01"], rng.randint(0, 3)):
-                    services.append({"id": new_id(), "version": 1, "seeker_id": seeker_id, "enrollment_id": eid, "code": code,
-                                     "status": "completed", "start_date": day, "end_date": day, "staff": "casemgr",
-                                     "provider": None, "notes": None, "cost": None, "gap_reason": None,
-                                     "created_at": _at(day)})
+                    records.append({"id": new_id(), "version": 1, "seeker_id": seeker_id, "enrollment_id": eid, "code": code,
+                                    "status": "completed", "start_date": day, "end_date": day, "staff": "casemgr",
+                                    "provider": None, "notes": None, "cost": None, "gap_reason": None,
+                                    "created_at": _at(day)})
                     day = day + timedelta(days=rng.randint(1, 20))
                 if status == "closed":
-                    last = services[-1]["end_date"]
+                    last = records[-1]["end_date"]
                     row.update(exit_date=last, exit_reason=rng.choice(["completed", "other"]), closed_by="casemgr")
                     changes.append({"enrollment_id": eid, "from_status": "open", "to_status": "closed",
                                     "at": _at(last), "by": "casemgr", "reason": "exit"})
@@ -372,6 +372,6 @@ class DemoService:
                 session.execute(insert(Enrollment), enrollments[chunk:chunk + 5000])
             for chunk in range(0, len(changes), 5000):
                 session.execute(insert(EnrollmentStatusChange), changes[chunk:chunk + 5000])
-            for chunk in range(0, len(services), 5000):
-                session.execute(insert(Service), services[chunk:chunk + 5000])
-        return len(enrollments), len(services)
+            for chunk in range(0, len(records), 5000):
+                session.execute(insert(ServiceRecord), records[chunk:chunk + 5000])
+        return len(enrollments), len(records)

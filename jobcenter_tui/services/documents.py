@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING
 from sqlmodel import select
 
 from jobcenter_tui.config import DEFAULT_MAX_DOCUMENT_BYTES
-from jobcenter_tui.db.models import Document, JobSeeker
+from jobcenter_tui.db.models import Document
 from jobcenter_tui.domain.permissions import Actor, Privilege
 from jobcenter_tui.services.audit import append_audit
+from jobcenter_tui.services.common import require_seeker
 from jobcenter_tui.services.errors import InvalidInput, NotFound, ServiceError
 
 if TYPE_CHECKING:
@@ -98,8 +99,7 @@ class DocumentService:
             os.chmod(target, 0o600)
             now = self._s.now()
             with self._s.db.session(write=True) as session:
-                if session.exec(select(JobSeeker.id).where(JobSeeker.id == seeker_id)).first() is None:
-                    raise NotFound(f"No job seeker with record id {seeker_id}")
+                require_seeker(session, seeker_id)
                 row = Document(seeker_id=seeker_id, type=type, criterion=criterion or None, original_name=path.name[:255],
                                stored_name=stored, sha256=digest.hexdigest(), size_bytes=size,
                                media_type=mimetypes.guess_type(path.name)[0], note=note or None,

@@ -6,21 +6,18 @@ only supplies its inputs (the record, the date, the configuration) and keeps the
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, select
 
-from jobcenter_tui.db.models import ConfigEntry, EligibilityDetermination, JobSeeker, new_id
-from jobcenter_tui.domain.eligibility import EligibilityConfig, EligibilityResult, build_config, evaluate
+from jobcenter_tui.db.models import ConfigEntry, EligibilityDetermination
+from jobcenter_tui.domain.eligibility import EligibilityConfig, EligibilityResult, evaluate
 from jobcenter_tui.domain.eligibility.config import (
     SWITCH_DEFAULTS,
     ConfigError,
     LlsilTable,
-    llsil_from_json,
     llsil_to_json,
     parse_llsil_csv,
     parse_switches,
@@ -28,25 +25,18 @@ from jobcenter_tui.domain.eligibility.config import (
 from jobcenter_tui.domain.permissions import Actor, Privilege
 from jobcenter_tui.domain.record import RecordInvalid, SeekerRecord, parse_record
 from jobcenter_tui.services.audit import append_audit
-from jobcenter_tui.services.errors import InvalidInput, NotFound
-from jobcenter_tui.services.seeker_mapping import row_record_dict
+from jobcenter_tui.services.common import (
+    LLSIL_KEY,
+    SWITCHES_KEY,
+    determination_row,
+    eligibility_config,
+    next_sequence,
+    stored_record,
+)
+from jobcenter_tui.services.errors import InvalidInput
 
 if TYPE_CHECKING:
     from jobcenter_tui.services import Services
-
-SWITCHES_KEY = "eligibility.switches"
-LLSIL_KEY = "eligibility.llsil"
-
-
-def shipped_data() -> dict[str, Any]:
-    """The poverty tables and default switches shipped with the product."""
-    return json.loads(files("jobcenter_tui.data").joinpath("eligibility.json").read_text(encoding="utf-8"))
-
-
-def config_from_entries(entries: dict[str, Any]) -> EligibilityConfig:
-    llsil_raw = entries.get(LLSIL_KEY)
-    llsil = llsil_from_json(llsil_raw) if llsil_raw else None
-    return build_config(shipped_data(), switches=entries.get(SWITCHES_KEY) or {}, llsil=llsil)
 
 
 def llsil_problems(record: SeekerRecord, cfg: EligibilityConfig) -> list[dict[str, str]]:
@@ -84,35 +74,16 @@ def _view(row: EligibilityDetermination) -> DeterminationView:
                              row.determined_by, row.result)
 
 
-def next_sequence(session: Session, count: int = 1) -> int:
-    """The first of ``count`` new determination numbers (inside a write unit of work, which serialises them)."""
-    from sqlalchemy import func
-
-    last = session.exec(select(func.max(EligibilityDetermination.sequence))).one() or 0
-    return int(last) + 1
-
-
-def determination_row(record: SeekerRecord | dict[str, Any], seeker_id: str, result: EligibilityResult, actor: Actor,
-                      at: datetime) -> dict[str, Any]:
-    """A determination ready to insert: its inputs are the record without the SSN."""
-    inputs = record.to_json_dict() if isinstance(record, SeekerRecord) else dict(record)
-    inputs.pop("ssn", None)
-    return {"id": new_id(), "seeker_id": seeker_id, "as_of": result.as_of, "rules_version": result.rules_version,
-            "inputs": inputs, "result": result.as_json(), "determined_at": at, "determined_by": actor.username}
-
-
 class EligibilityService:
     def __init__(self, services: "Services") -> None:
         self._s = services
 
     # --- configuration -----------------------------------------------------------------------
 
-    def _entries(self, session: Session) -> dict[str, Any]:
-        return {e.key: e.value for e in session.exec(select(ConfigEntry)).all()}
-
     def config(self) -> EligibilityConfig:
+        """The configuration in force (a use case already in a unit of work calls ``common.eligibility_config``)."""
         with self._s.db.session() as session:
-            return config_from_entries(self._entries(session))
+            return eligibility_config(session)
 
     def settings(self) -> dict[str, Any]:
         """The switches in force and where the tables come from (for ``config show``)."""
@@ -144,7 +115,7 @@ class EligibilityService:
             old = current.get(key, SWITCH_DEFAULTS[key])
             current[key] = value
             self._put(session, actor, SWITCHES_KEY, current, {key: {"old": old, "new": value}})
-            return config_from_entries(self._entries(session))
+            return eligibility_config(session)
 
     def load_llsil(self, actor: Actor, text: str, *, source: str = "") -> LlsilTable:
         actor.require(Privilege.CONFIG_MANAGE)
@@ -183,18 +154,12 @@ class EligibilityService:
         record = parse_record(data, self._s.today())
         return evaluate(record, as_of or self._s.today(), self.config())
 
-    def _stored_record(self, session: Session, seeker_id: str) -> SeekerRecord:
-        row = session.exec(select(JobSeeker).where(JobSeeker.id == seeker_id)).first()
-        if row is None:
-            raise NotFound(f"No job seeker with record id {seeker_id}")
-        return parse_record(row_record_dict(row, self._s.keyring), None)
-
     def show(self, actor: Actor, seeker_id: str, as_of: date) -> EligibilityResult:
         """Evaluate a stored seeker now, without storing a determination (the view is audited)."""
         actor.require(Privilege.SEEKER_VIEW)
         with self._s.db.session(write=True) as session:
-            record = self._stored_record(session, seeker_id)
-            result = evaluate(record, as_of, config_from_entries(self._entries(session)))
+            record = stored_record(session, seeker_id, self._s.keyring)
+            result = evaluate(record, as_of, eligibility_config(session))
             append_audit(session, actor, "eligibility.show", at=self._s.now(), entity="job_seeker", entity_id=seeker_id,
                          changes={"as_of": as_of.isoformat()})
             return result
@@ -204,8 +169,8 @@ class EligibilityService:
         actor.require(Privilege.SEEKER_VIEW)
         as_of = as_of or self._s.today()
         with self._s.db.session(write=True) as session:
-            record = self._stored_record(session, seeker_id)
-            cfg = config_from_entries(self._entries(session))
+            record = stored_record(session, seeker_id, self._s.keyring)
+            cfg = eligibility_config(session)
             row = EligibilityDetermination(**determination_row(record, seeker_id, evaluate(record, as_of, cfg), actor, self._s.now()),
                                            sequence=next_sequence(session))
             session.add(row)

@@ -16,8 +16,8 @@ from jobcenter_tui.db.models import JobSeeker, Note
 from jobcenter_tui.domain.permissions import Actor, Privilege, ProgramLevel
 from jobcenter_tui.domain.programs import PROGRAM_CODES
 from jobcenter_tui.services.audit import append_audit
-from jobcenter_tui.services.errors import InvalidInput, NotFound, PermissionDenied, ServiceError
-from jobcenter_tui.services.search import display_name
+from jobcenter_tui.services.common import display_name, require_level, require_seeker
+from jobcenter_tui.services.errors import InvalidInput, NotFound, ServiceError
 
 if TYPE_CHECKING:
     from jobcenter_tui.services import Services
@@ -64,8 +64,8 @@ class NoteService:
         if scope == "program":
             if program not in PROGRAM_CODES:
                 errors["program"] = "choose the program this note belongs to"
-            elif not actor.can_program(program, ProgramLevel.VIEW):
-                raise PermissionDenied(f"{actor.username} does not hold view for {program}")
+            else:
+                require_level(actor, program, ProgramLevel.VIEW)
         if contact_type not in CONTACT_TYPES:
             errors["contact_type"] = f"must be one of {', '.join(CONTACT_TYPES)}"
         if not subject.strip():
@@ -86,8 +86,7 @@ class NoteService:
         self._check(actor, scope, program, contact_type, subject, body, contact_date, recontact_date)
         now = self._s.now()
         with self._s.db.session(write=True) as session:
-            if session.exec(select(JobSeeker.id).where(JobSeeker.id == seeker_id)).first() is None:
-                raise NotFound(f"No job seeker with record id {seeker_id}")
+            require_seeker(session, seeker_id)
             if corrects is not None:
                 original = session.get(Note, corrects)
                 if original is None or original.seeker_id != seeker_id:
@@ -163,8 +162,8 @@ class NoteService:
         return row
 
     def _may_see(self, actor: Actor, row: Note) -> None:
-        if row.scope == "program" and not actor.can_program(row.program or "", ProgramLevel.VIEW):
-            raise PermissionDenied(f"{actor.username} does not hold view for {row.program}")
+        if row.scope == "program":
+            require_level(actor, row.program or "", ProgramLevel.VIEW)
 
     def _editable(self, actor: Actor, row: Note) -> bool:
         return row.created_by == actor.username and self._s.now() - row.created_at <= EDIT_WINDOW

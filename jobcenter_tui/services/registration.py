@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
 
 from jobcenter_tui.db.models import ConfigEntry, EligibilityDetermination, JobSeeker, PossibleDuplicate, Staff
 from jobcenter_tui.domain.eligibility import evaluate
@@ -15,9 +16,9 @@ from jobcenter_tui.domain.permissions import Actor, Privilege
 from jobcenter_tui.domain.record import RecordInvalid, SeekerRecord, parse_record
 from jobcenter_tui.domain.ssn import Ssn, SsnError, mask_last4
 from jobcenter_tui.services.audit import AuditEvent, append_audit_events
-from jobcenter_tui.services.eligibility import config_from_entries, determination_row, llsil_problems, next_sequence
+from jobcenter_tui.services.common import config_from_entries, determination_row, display_name, next_sequence
+from jobcenter_tui.services.eligibility import llsil_problems
 from jobcenter_tui.services.errors import InvalidInput, ServiceError
-from jobcenter_tui.services.search import display_name
 from jobcenter_tui.services.seeker_mapping import record_columns
 
 if TYPE_CHECKING:
@@ -195,18 +196,19 @@ class DuplicateReview:
         self._s = services
 
     def open(self, actor: Actor, limit: int = 100) -> list[PossibleDuplicateView]:
+        """The open possible duplicates, oldest first, with both names: one query, however many."""
         actor.require(Privilege.SEEKER_EDIT)
+        a, b = aliased(JobSeeker), aliased(JobSeeker)
         with self._s.db.session() as session:
-            rows = session.exec(select(PossibleDuplicate).where(PossibleDuplicate.status == "open")
-                                .order_by(PossibleDuplicate.created_at).limit(limit)).all()  # type: ignore[arg-type]
-            out = []
-            for r in rows:
-                a = session.exec(select(JobSeeker).where(JobSeeker.id == r.seeker_id)).one()
-                b = session.exec(select(JobSeeker).where(JobSeeker.id == r.other_id)).one()
-                out.append(PossibleDuplicateView(r.id, a.id, display_name(a.first_name, a.middle_name, a.last_name, a.suffix),
-                                                 b.id, display_name(b.first_name, b.middle_name, b.last_name, b.suffix),
-                                                 tuple(r.reasons), r.created_at))
-            return out
+            rows = session.exec(
+                select(PossibleDuplicate, a, b)
+                .join(a, col(a.id) == PossibleDuplicate.seeker_id).join(b, col(b.id) == PossibleDuplicate.other_id)
+                .where(PossibleDuplicate.status == "open")
+                .order_by(col(PossibleDuplicate.created_at)).limit(limit)
+            ).all()
+            return [PossibleDuplicateView(r.id, a_.id, display_name(a_.first_name, a_.middle_name, a_.last_name, a_.suffix),
+                                          b_.id, display_name(b_.first_name, b_.middle_name, b_.last_name, b_.suffix),
+                                          tuple(r.reasons), r.created_at) for r, a_, b_ in rows]
 
     def mark_distinct(self, actor: Actor, duplicate_id: str) -> None:
         """Staff checked: two different people. (Merging two records is not built yet.)"""

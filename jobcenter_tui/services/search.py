@@ -11,6 +11,7 @@ from jobcenter_tui.domain.permissions import Actor, Privilege
 from jobcenter_tui.domain.search_query import SearchQuery, parse_query
 from jobcenter_tui.domain.ssn import mask_last4
 from jobcenter_tui.services.audit import append_audit
+from jobcenter_tui.services.common import display_name
 
 if TYPE_CHECKING:
     from jobcenter_tui.services import Services
@@ -39,11 +40,6 @@ class SearchPage:
     page_size: int
     has_more: bool
     message: str  # what to show above the results (empty state, problems)
-
-
-def display_name(first: str, middle: str | None, last: str, suffix: str | None = None) -> str:
-    given = f"{first} {middle}" if middle else first
-    return f"{last}{' ' + suffix if suffix else ''}, {given}"
 
 
 class SearchService:

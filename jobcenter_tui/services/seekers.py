@@ -13,15 +13,21 @@ from sqlalchemy import func, insert
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
-from jobcenter_tui.db.models import AuditEntry, ConfigEntry, EligibilityDetermination, JobSeeker, Staff, new_id
+from jobcenter_tui.db.models import AuditEntry, EligibilityDetermination, JobSeeker, Staff, new_id
 from jobcenter_tui.domain.eligibility import age_on, evaluate
 from jobcenter_tui.domain.audit import diff_changes
 from jobcenter_tui.domain.permissions import Actor, Privilege
 from jobcenter_tui.domain.record import RecordInvalid, SeekerRecord, parse_record
 from jobcenter_tui.services.audit import AuditEvent, append_audit, append_audit_events
-from jobcenter_tui.services.eligibility import config_from_entries, determination_row, llsil_problems, next_sequence
-from jobcenter_tui.services.errors import InvalidInput, NotFound, ServiceError, StaleRecord
-from jobcenter_tui.services.search import display_name
+from jobcenter_tui.services.common import (
+    determination_row,
+    display_name,
+    eligibility_config,
+    next_sequence,
+    seeker_row,
+)
+from jobcenter_tui.services.eligibility import llsil_problems
+from jobcenter_tui.services.errors import InvalidInput, ServiceError, StaleRecord
 from jobcenter_tui.services.seeker_mapping import record_columns, row_record_dict
 
 if TYPE_CHECKING:
@@ -72,12 +78,6 @@ class SeekerService:
 
     # --- one record ----------------------------------------------------------------------------
 
-    def _row(self, session: Session, seeker_id: str) -> JobSeeker:
-        row = session.exec(select(JobSeeker).where(JobSeeker.id == seeker_id)).first()
-        if row is None:
-            raise NotFound(f"No job seeker with record id {seeker_id}")
-        return row
-
     def _detail(self, row: JobSeeker) -> SeekerDetail:
         record = row_record_dict(row, self._s.keyring, reveal_ssn=False)
         return SeekerDetail(row.id, row.version, display_name(row.first_name, row.middle_name, row.last_name, row.suffix),
@@ -88,7 +88,7 @@ class SeekerService:
         """Open a record; the view of personal data is audited (a refresh of an open view is not a new one)."""
         actor.require(Privilege.SEEKER_VIEW)
         with self._s.db.session(write=audit) as session:
-            row = self._row(session, seeker_id)
+            row = seeker_row(session, seeker_id)
             if audit:
                 append_audit(session, actor, "seeker.view", at=self._s.now(), entity="job_seeker", entity_id=seeker_id)
             return self._detail(row)
@@ -99,7 +99,7 @@ class SeekerService:
         if len(reason.strip()) < 5:
             raise InvalidInput({"reason": "say why the full SSN is needed (at least 5 characters)"})
         with self._s.db.session(write=True) as session:
-            row = self._row(session, seeker_id)
+            row = seeker_row(session, seeker_id)
             if row.ssn_cipher is None:
                 raise ServiceError("No SSN is on file for this job seeker")
             append_audit(session, actor, "seeker.reveal_ssn", at=self._s.now(), entity="job_seeker",
@@ -117,7 +117,7 @@ class SeekerService:
         actor.require(Privilege.SEEKER_EDIT)
         now = self._s.now()
         with self._s.db.session(write=True) as session:
-            row = self._row(session, seeker_id)
+            row = seeker_row(session, seeker_id)
             if row.version != expected_version:
                 raise StaleRecord(f"{row.updated_by or 'Someone'} changed this record at "
                                   f"{row.updated_at:%Y-%m-%d %H:%M} UTC after you opened it; nothing was saved. "
@@ -130,7 +130,7 @@ class SeekerService:
                 record = parse_record(after, self._s.today())
             except RecordInvalid as exc:
                 raise InvalidInput(exc.errors) from None
-            cfg = config_from_entries({e.key: e.value for e in session.exec(select(ConfigEntry)).all()})
+            cfg = eligibility_config(session)
             from jobcenter_tui.services.registration import store_problems
 
             problems = store_problems(session, record, cfg)
@@ -164,7 +164,7 @@ class SeekerService:
         """Self-service → staff-assisted: one way, confirmed by the caller, audited."""
         actor.require(Privilege.SEEKER_EDIT)
         with self._s.db.session(write=True) as session:
-            row = self._row(session, seeker_id)
+            row = seeker_row(session, seeker_id)
             if row.account_type == "staff_assisted":
                 raise ServiceError("This account is already staff-assisted")
             if row.version != expected_version:
@@ -256,7 +256,7 @@ class SeekerService:
         now = self._s.now()
         out = ImportSummary()
         staff_names = set(session.exec(select(Staff.username)).all())
-        cfg = config_from_entries({e.key: e.value for e in session.exec(select(ConfigEntry)).all()})
+        cfg = eligibility_config(session)
         today = self._s.today()
         determinations: list[dict[str, Any]] = []
         ids = [r.id for _, r in batch if r.id]
