@@ -108,3 +108,16 @@ def admin(services: Services):  # type: ignore[no-untyped-def]
     """A signed-in administrator in an otherwise empty store."""
     services.staff.add(system_actor(), "root.admin", "Root Admin", "a long admin passphrase", ["admin"], office="TOP")
     return services.staff.actor_for("root.admin")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "incident_expected: the test provokes an incident on purpose")
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_incidents(request: pytest.FixtureRequest, home: Path):  # type: ignore[no-untyped-def]
+    """A bug that reached a screen is logged as an incident: any test that caused one fails with it."""
+    yield
+    log = home / "logs" / "incidents.log"
+    if log.exists() and request.node.get_closest_marker("incident_expected") is None:
+        pytest.fail("the console logged an incident:\n" + log.read_text())

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from rich.text import Text
@@ -43,56 +42,47 @@ class CaseChanged(Message):
         self.kinds = frozenset(kinds)
 
 
-@dataclass
 class FormRequest(Message):
     """Ask the screen for the case-action form; ``submit(services, actor, answers)`` saves it."""
 
-    title: str
-    questions: list[Question]
-    submit: Callable[[Services, Actor, dict[str, Any]], Any]
-    answers: dict[str, Any] | None
-    save_label: str
-    on_saved: Callable[[Any], None]
-
-    def __post_init__(self) -> None:
+    def __init__(self, title: str, questions: list[Question], submit: Callable[[Services, Actor, dict[str, Any]], Any],
+                 answers: dict[str, Any] | None, save_label: str, on_saved: Callable[[Any], None]) -> None:
         super().__init__()
+        self.title = title
+        self.questions = questions
+        self.submit = submit
+        self.answers = answers
+        self.save_label = save_label
+        self.on_saved = on_saved
 
 
-@dataclass
 class ConfirmRequest(Message):
-    question: str
-    yes: str
-    on_yes: Callable[[], None]
-
-    def __post_init__(self) -> None:
+    def __init__(self, question: str, yes: str, on_yes: Callable[[], None]) -> None:
         super().__init__()
+        self.question = question
+        self.yes = yes
+        self.on_yes = on_yes
 
 
-@dataclass
 class DetailRequest(Message):
     """Show something read-only (a completed service) in a dialog."""
 
-    title: str
-    body: Text
-
-    def __post_init__(self) -> None:
+    def __init__(self, title: str, body: Text) -> None:
         super().__init__()
+        self.title = title
+        self.body = body
 
 
-@dataclass
 class EnrollRequest(Message):
-    program: str
-
-    def __post_init__(self) -> None:
+    def __init__(self, program: str) -> None:
         super().__init__()
+        self.program = program
 
 
-@dataclass
 class EditSectionRequest(Message):
-    page_key: str | None  # None: every staff-only question (after an upgrade)
-
-    def __post_init__(self) -> None:
+    def __init__(self, page_key: str | None) -> None:
         super().__init__()
+        self.page_key = page_key  # None: every staff-only question (after an upgrade)
 
 
 class CasePane(ServiceCaller, Vertical, Generic[M]):
