@@ -171,18 +171,10 @@ def _print_demo_accounts() -> None:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Bring the store's tables up to this version of jobcenter."""
-    from jobcenter_tui.config import load_settings
-    from jobcenter_tui.db.engine import Database
-    from jobcenter_tui.db.migrate import current_revision, upgrade
+    from jobcenter_tui.services.store import upgrade_store
 
-    db = Database(load_settings().database_url)
-    try:
-        before = current_revision(db)
-        upgrade(db)
-        after = current_revision(db)
-    finally:
-        db.dispose()
-    typer.echo(f"Store at revision {after}" + ("" if before == after else f" (was {before or 'empty'})"))
+    rev = upgrade_store()
+    typer.echo(f"Store at revision {rev.after}" + ("" if rev.before == rev.after else f" (was {rev.before or 'empty'})"))
 
 
 # --- staff ---------------------------------------------------------------------------------------
