@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -43,7 +43,7 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
-def _open() -> "Services":
+def _open() -> Services:
     from jobcenter_tui.logs import install_redaction
     from jobcenter_tui.services import open_services
     from jobcenter_tui.services.crypto import KeyFileError
@@ -57,7 +57,7 @@ def _open() -> "Services":
 
 
 @contextmanager
-def _session() -> Iterator[tuple["Services", "Actor"]]:
+def _session() -> Iterator[tuple[Services, Actor]]:
     """The store opened for one command, acting as the operator at this terminal."""
     from jobcenter_tui.services import system_actor
 
@@ -104,7 +104,7 @@ def console(ctx: typer.Context) -> None:
 
 @app.command()
 def kiosk(
-    office: Optional[str] = typer.Option(None, "--office", help="Office code given to registrations made here"),
+    office: str | None = typer.Option(None, "--office", help="Office code given to registrations made here"),
     idle_seconds: float = typer.Option(120, "--idle-seconds", min=10, help="Back to the welcome screen after this long idle"),
 ) -> None:
     """Self-service registration for a resource-room terminal: no sign-in, no search, no other records."""
@@ -118,7 +118,7 @@ def kiosk(
 def init(
     admin: str = typer.Option(..., "--admin", help="User name of the first administrator"),
     name: str = typer.Option("Administrator", "--name", help="The administrator's display name"),
-    office: Optional[str] = typer.Option(None, "--office", help="Office code"),
+    office: str | None = typer.Option(None, "--office", help="Office code"),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password as one line on stdin"),
 ) -> None:
     """Create the store and its first administrator."""
@@ -185,7 +185,7 @@ def staff_add(
     username: str,
     name: str = typer.Option(..., "--name", help="Display name"),
     role: list[str] = typer.Option(..., "--role", help="Role (repeat for several): front_desk, case_manager, supervisor, admin"),
-    office: Optional[str] = typer.Option(None, "--office"),
+    office: str | None = typer.Option(None, "--office"),
     password_stdin: bool = typer.Option(False, "--password-stdin"),
 ) -> None:
     """Create a staff account."""
@@ -215,7 +215,7 @@ def staff_list(as_json: bool = typer.Option(False, "--json")) -> None:
 
 
 @staff_app.command("disable")
-def staff_disable(username: str, reason: Optional[str] = typer.Option(None, "--reason")) -> None:
+def staff_disable(username: str, reason: str | None = typer.Option(None, "--reason")) -> None:
     """Disable an account: it can no longer sign in."""
     with _session() as (services, actor):
         _handle(lambda: services.staff.set_status(actor, username, "disabled", reason))
@@ -230,7 +230,7 @@ def staff_enable(username: str) -> None:
         typer.echo(f"Enabled {username}")
 
 
-def _grant(username: str, role: Optional[str], program: Optional[str], level: Optional[str], revoke: bool) -> None:
+def _grant(username: str, role: str | None, program: str | None, level: str | None, revoke: bool) -> None:
     with _session() as (services, actor):
         view = _handle(lambda: services.staff.grant(actor, username, role=role, program=program, level=level, revoke=revoke))
         typer.echo(f"{view.username}: roles {', '.join(view.roles) or '-'}; program grants {', '.join(view.programs) or '-'}")
@@ -239,9 +239,9 @@ def _grant(username: str, role: Optional[str], program: Optional[str], level: Op
 @staff_app.command("grant")
 def staff_grant(
     username: str,
-    role: Optional[str] = typer.Option(None, "--role", help="Give a role"),
-    program: Optional[str] = typer.Option(None, "--program", help="Give access to one program (with --level)"),
-    level: Optional[str] = typer.Option(None, "--level", help="view, edit or create"),
+    role: str | None = typer.Option(None, "--role", help="Give a role"),
+    program: str | None = typer.Option(None, "--program", help="Give access to one program (with --level)"),
+    level: str | None = typer.Option(None, "--level", help="view, edit or create"),
 ) -> None:
     """Give a role, or a level of access to one program."""
     _grant(username, role, program, level, False)
@@ -250,9 +250,9 @@ def staff_grant(
 @staff_app.command("revoke")
 def staff_revoke(
     username: str,
-    role: Optional[str] = typer.Option(None, "--role"),
-    program: Optional[str] = typer.Option(None, "--program"),
-    level: Optional[str] = typer.Option(None, "--level"),
+    role: str | None = typer.Option(None, "--role"),
+    program: str | None = typer.Option(None, "--program"),
+    level: str | None = typer.Option(None, "--level"),
 ) -> None:
     """Take back a role or a program grant."""
     _grant(username, role, program, level, True)
@@ -291,7 +291,7 @@ def seekers_import(file: Path = typer.Argument(..., help="JSON Lines file, one r
 
 
 @seekers_app.command("export")
-def seekers_export(out: Optional[Path] = typer.Option(None, "--out", help="File to write (mode 0600); default stdout")) -> None:
+def seekers_export(out: Path | None = typer.Option(None, "--out", help="File to write (mode 0600); default stdout")) -> None:
     """Export every record as JSON Lines (full SSNs: keep the file safe)."""
     import os
 
@@ -329,7 +329,7 @@ def audit_verify() -> None:
 # --- eligibility ---------------------------------------------------------------------------------
 
 
-def _as_of(text: Optional[str]):  # type: ignore[no-untyped-def]
+def _as_of(text: str | None):  # type: ignore[no-untyped-def]
     from datetime import date
 
     if text is None:
@@ -374,7 +374,7 @@ def _print_result(result, as_json: bool) -> None:  # type: ignore[no-untyped-def
 
 @eligibility_app.command("check")
 def eligibility_check(
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Reference date YYYY-MM-DD (default today)"),
+    as_of: str | None = typer.Option(None, "--as-of", help="Reference date YYYY-MM-DD (default today)"),
     as_json: bool = typer.Option(False, "--json", help="Print the JSON of the spec"),
 ) -> None:
     """Evaluate one record (the record layout, JSON) read from standard input."""
@@ -395,7 +395,7 @@ def eligibility_check(
 @eligibility_app.command("show")
 def eligibility_show(
     seeker_id: str = typer.Argument(..., help="The job seeker's record id"),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Reference date YYYY-MM-DD (default today)"),
+    as_of: str | None = typer.Option(None, "--as-of", help="Reference date YYYY-MM-DD (default today)"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Evaluate a stored job seeker."""
@@ -443,7 +443,7 @@ def config_llsil(file: Path = typer.Argument(..., help="CSV: region,1,2,...,N[,e
 
 
 @exits_app.command("run")
-def exits_run(as_of: Optional[str] = typer.Option(None, "--as-of", help="Reference date YYYY-MM-DD (default today)")) -> None:
+def exits_run(as_of: str | None = typer.Option(None, "--as-of", help="Reference date YYYY-MM-DD (default today)")) -> None:
     """Close every open enrollment with 90 days without a participation service. Safe to run again."""
     day = _as_of(as_of)
     with _session() as (services, actor):

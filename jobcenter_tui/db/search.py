@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-
 from typing import Any
 
 from sqlalchemy import Connection, Row, text

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from jobcenter_tui.domain.record import EMAIL_RE, EARLIEST_BIRTH_DATE, SOC_RE, USPS_STATES, normalize_phone
+from jobcenter_tui.domain.record import EARLIEST_BIRTH_DATE, EMAIL_RE, SOC_RE, USPS_STATES, normalize_phone
 from jobcenter_tui.domain.search_query import parse_date
 from jobcenter_tui.domain.ssn import Ssn, SsnError
 

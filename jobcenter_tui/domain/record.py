@@ -15,8 +15,8 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BeforeValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -338,7 +338,7 @@ class SeekerRecord(_Strict):
         return v
 
     @model_validator(mode="after")
-    def _consistent(self) -> "SeekerRecord":
+    def _consistent(self) -> SeekerRecord:
         for problem in cross_field_problems(self.ssn, self.ssn_not_provided):
             raise ValueError(f"{problem['field']}: {problem['message']}")
         return self

@@ -11,7 +11,7 @@ import random
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert
@@ -108,7 +108,7 @@ def _ssn(rng: random.Random, used: set[str]) -> str:
 
 
 def _at(day: date) -> datetime:
-    return datetime.combine(day, time(9, 0), tzinfo=timezone.utc)
+    return datetime.combine(day, time(9, 0), tzinfo=UTC)
 
 
 def _birth(rng: random.Random, today: date, lo: int, hi: int) -> date:
@@ -116,7 +116,7 @@ def _birth(rng: random.Random, today: date, lo: int, hi: int) -> date:
 
 
 class DemoService:
-    def __init__(self, services: "Services") -> None:
+    def __init__(self, services: Services) -> None:
         self._s = services
 
     def store_is_empty(self) -> bool:
@@ -245,7 +245,7 @@ class DemoService:
             "employment": {"status": "unemployed", "ui_status": rng.choice(["claimant", "not_claimant"]),
                            "weeks_unemployed": rng.randint(0, 40)},
             "income": {"family_size": rng.randint(1, 6)},
-            "preferences": {"desired_occupations": [dict(zip(("soc_code", "title"), rng.choice(OCCUPATIONS)))],
+            "preferences": {"desired_occupations": [dict(zip(("soc_code", "title"), rng.choice(OCCUPATIONS), strict=True))],
                             "job_types": ["full_time"]},
         }
         if rng.random() < 0.04:

@@ -102,7 +102,7 @@ def determination_row(record: SeekerRecord | dict[str, Any], seeker_id: str, res
 
 
 class EligibilityService:
-    def __init__(self, services: "Services") -> None:
+    def __init__(self, services: Services) -> None:
         self._s = services
 
     # --- configuration -----------------------------------------------------------------------

@@ -53,7 +53,7 @@ class Recontact:
 
 
 class NoteService:
-    def __init__(self, services: "Services") -> None:
+    def __init__(self, services: Services) -> None:
         self._s = services
 
     def _check(self, actor: Actor, scope: str, program: str | None, contact_type: str, subject: str, body: str,

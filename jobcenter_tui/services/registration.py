@@ -61,7 +61,7 @@ def store_problems(session: Session, record: SeekerRecord, cfg) -> list[dict[str
 
 
 class RegistrationService:
-    def __init__(self, services: "Services") -> None:
+    def __init__(self, services: Services) -> None:
         self._s = services
 
     def _person(self, data: dict[str, Any]) -> Person:
@@ -191,7 +191,7 @@ class PossibleDuplicateView:
 class DuplicateReview:
     """The open possible duplicates (left by kiosk registrations) and staff decisions on them."""
 
-    def __init__(self, services: "Services") -> None:
+    def __init__(self, services: Services) -> None:
         self._s = services
 
     def open(self, actor: Actor, limit: int = 100) -> list[PossibleDuplicateView]:

@@ -5,17 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
-
 from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
 from jobcenter_tui.db.models import AuditEntry, ConfigEntry, EligibilityDetermination, JobSeeker, Staff, new_id
-from jobcenter_tui.domain.eligibility import age_on, evaluate
 from jobcenter_tui.domain.audit import diff_changes
+from jobcenter_tui.domain.eligibility import age_on, evaluate
 from jobcenter_tui.domain.permissions import Actor, Privilege
 from jobcenter_tui.domain.record import RecordInvalid, SeekerRecord, parse_record
 from jobcenter_tui.services.audit import AuditEvent, append_audit, append_audit_events
@@ -71,7 +70,7 @@ class StaleRecord(ServiceError):
 
 
 class SeekerService:
-    def __init__(self, services: "Services") -> None:
+    def __init__(self, services: Services) -> None:
         self._s = services
 
     # --- one record ----------------------------------------------------------------------------

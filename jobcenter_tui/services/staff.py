@@ -50,7 +50,7 @@ def normalize_username(text: str) -> str:
 
 
 class StaffService:
-    def __init__(self, services: "Services") -> None:
+    def __init__(self, services: Services) -> None:
         self._s = services
         self._hasher: PasswordHasher = services.password_hasher
         # verified against when the account does not exist, so both cost the same time

@@ -46,13 +46,13 @@ class QuestionForm(VerticalScroll):
     class Changed(Message):
         """An answer changed (visibility of later questions may change with it)."""
 
-        def __init__(self, form: "QuestionForm", path: str) -> None:
+        def __init__(self, form: QuestionForm, path: str) -> None:
             super().__init__()
             self.form = form
             self.path = path
 
         @property
-        def control(self) -> "QuestionForm":
+        def control(self) -> QuestionForm:
             return self.form
 
     def __init__(self, questions: list[Question], answers: Answers, raw: dict[str, Any], ctx: Context, *,
