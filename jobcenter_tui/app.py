@@ -117,7 +117,7 @@ class JobCenterApp(App[None]):
             if not binding.description or binding.action in seen or active.node is self:
                 continue
             seen.add(binding.action)
-            yield SystemCommand(binding.description, f"Key: {key}", partial(active.node.run_action, binding.action))
+            yield SystemCommand(binding.description, f"Key: {key}", partial(self.run_action, binding.action, active.node))
 
 
 class KioskApp(App[None]):

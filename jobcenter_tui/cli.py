@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import typer
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from jobcenter_tui.domain.eligibility import EligibilityResult
     from jobcenter_tui.domain.permissions import Actor
     from jobcenter_tui.services import Services
+
+T = TypeVar("T")
 
 app = typer.Typer(
     help="jobcenter: case management for American Job Center staff. Run without a command to open the console.",
@@ -38,7 +43,7 @@ app.add_typer(config_app, name="config")
 app.add_typer(exits_app, name="exits")
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     typer.echo(message, err=True)
     raise typer.Exit(code)
 
@@ -77,7 +82,7 @@ def _read_password(from_stdin: bool, prompt: str = "Password") -> str:
     return typer.prompt(prompt, hide_input=True, confirmation_prompt=True)
 
 
-def _handle(fn):  # type: ignore[no-untyped-def]
+def _handle(fn: Callable[[], T]) -> T:
     """Run a service call and turn its refusals into a message and an exit status."""
     from jobcenter_tui.services.errors import InvalidInput, PermissionDenied, ServiceError
 
@@ -329,7 +334,7 @@ def audit_verify() -> None:
 # --- eligibility ---------------------------------------------------------------------------------
 
 
-def _as_of(text: str | None):  # type: ignore[no-untyped-def]
+def _as_of(text: str | None) -> date | None:
     from datetime import date
 
     if text is None:
@@ -340,7 +345,7 @@ def _as_of(text: str | None):  # type: ignore[no-untyped-def]
         _fail(f"--as-of: must be a date written YYYY-MM-DD, not {text!r}", 2)
 
 
-def _print_result(result, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+def _print_result(result: EligibilityResult, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(result.as_json()))
         return

@@ -25,6 +25,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from jobcenter_tui.domain.ssn import Ssn, SsnError
 
@@ -394,7 +395,7 @@ def field_path(loc: tuple[int | str, ...]) -> str:
     return out or "(record)"
 
 
-def _message(err: dict[str, Any]) -> str:
+def _message(err: ErrorDetails) -> str:
     kind = err["type"]
     if kind in ("value_error", "assertion_error"):
         msg = str(err.get("ctx", {}).get("error", err["msg"]))

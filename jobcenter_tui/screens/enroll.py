@@ -112,7 +112,7 @@ class EnrollScreen(Screen[bool]):
         if form.check_all():
             self._status("Fix the answers marked above")
             return
-        visible = {q.path for q in form.visible()}
+        visible = {q.path for q in form.visible_questions()}
         changes, clear = {}, []
         for q in form.questions:
             if q.path.startswith("jvsg."):

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert
@@ -207,7 +208,7 @@ class DemoService:
                     session.add(JobPosting(
                         id=str(uuid.UUID(int=rng.getrandbits(128), version=4)), employer_id=emp.id, title=title,
                         soc_code=soc, description=f"{title} wanted at {emp.name}.", city=city, state="KS",
-                        zip=zip_code, wage_min=low, wage_max=low + rng.randint(2, 8), wage_unit="hour",
+                        zip=zip_code, wage_min=Decimal(low), wage_max=Decimal(low + rng.randint(2, 8)), wage_unit="hour",
                         job_type=rng.choice(["full_time", "full_time", "part_time", "temporary"]),
                         openings=rng.randint(1, 5), posted_date=posted, closing_date=posted + timedelta(days=45),
                         status="active" if rng.random() < 0.8 else rng.choice(["on_hold", "filled", "closed"]),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, or_
+from sqlmodel import Session, col, select
 
 from jobcenter_tui.db.models import ConfigEntry, EligibilityDetermination, JobSeeker, PossibleDuplicate, Staff
-from jobcenter_tui.domain.eligibility import evaluate
+from jobcenter_tui.domain.eligibility import EligibilityConfig, evaluate
 from jobcenter_tui.domain.matching import Person, match_reasons
 from jobcenter_tui.domain.permissions import Actor, Privilege
 from jobcenter_tui.domain.record import RecordInvalid, SeekerRecord, parse_record
@@ -52,7 +52,7 @@ class Registered:
     possible_duplicates: int  # kiosk registrations that look like an existing record, left for staff
 
 
-def store_problems(session: Session, record: SeekerRecord, cfg) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+def store_problems(session: Session, record: SeekerRecord, cfg: EligibilityConfig) -> list[dict[str, str]]:
     """Checks that need the store: the case manager exists, the LLSIL region is configured."""
     problems = list(llsil_problems(record, cfg))
     if record.case_manager is not None and session.exec(select(Staff.id).where(Staff.username == record.case_manager)).first() is None:
@@ -84,15 +84,15 @@ class RegistrationService:
                       (data.get("email") or None))
 
     def _candidates(self, session: Session, person: Person, exclude: str | None) -> list[DuplicateCandidate]:
-        conditions = []
+        conditions: list[ColumnElement[bool]] = []
         if person.ssn_index:
-            conditions.append(JobSeeker.ssn_index == person.ssn_index)
+            conditions.append(col(JobSeeker.ssn_index) == person.ssn_index)
         if person.date_of_birth:
-            conditions.append(JobSeeker.date_of_birth == person.date_of_birth)
+            conditions.append(col(JobSeeker.date_of_birth) == person.date_of_birth)
         if person.phone:
-            conditions.append(JobSeeker.phone == person.phone)
+            conditions.append(col(JobSeeker.phone) == person.phone)
         if person.email:
-            conditions.append(JobSeeker.email_lower == person.email.lower())
+            conditions.append(col(JobSeeker.email_lower) == person.email.lower())
         if not conditions:
             return []
         rows = session.exec(select(JobSeeker).where(or_(*conditions)).limit(500)).all()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from jobcenter_tui.db.models import AuditEntry, ConfigEntry, EligibilityDetermination, JobSeeker, Staff, new_id
 from jobcenter_tui.domain.audit import diff_changes
@@ -328,8 +328,8 @@ class SeekerService:
         session.flush()
         if determinations:  # demographics changed: eligibility is re-run and kept
             first = next_sequence(session)
-            for i, row in enumerate(determinations):
-                row["sequence"] = first + i
+            for i, det in enumerate(determinations):
+                det["sequence"] = first + i
             session.execute(insert(EligibilityDetermination), determinations)
         append_audit_events(session, actor, events, at=now)
         return out
@@ -352,7 +352,7 @@ class SeekerService:
         while True:
             with self._s.db.session() as session:
                 rows = session.exec(
-                    select(JobSeeker).where(JobSeeker.pk > last_pk).order_by(JobSeeker.pk).limit(batch)  # type: ignore[operator]
+                    select(JobSeeker).where(col(JobSeeker.pk) > last_pk).order_by(col(JobSeeker.pk)).limit(batch)
                 ).all()
                 lines = [json.dumps(row_record_dict(r, self._s.keyring), ensure_ascii=False, separators=(",", ":")) for r in rows]
             if not rows:

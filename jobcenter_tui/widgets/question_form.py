@@ -107,7 +107,8 @@ class QuestionForm(VerticalScroll):
         assert isinstance(widget, Input)
         return widget.value
 
-    def visible(self) -> list[Question]:
+    def visible_questions(self) -> list[Question]:
+        """The questions shown for the answers so far (not `visible`: that is Textual's own property)."""
         return [q for q in self.questions if q.visible(self.answers, self.ctx)]
 
     def check(self, q: Question, *, show: bool = True) -> str | None:
@@ -133,7 +134,7 @@ class QuestionForm(VerticalScroll):
     def check_all(self) -> dict[str, str]:
         """Check every visible question; focus the first bad one. Empty when the page is valid."""
         errors = {}
-        for q in self.visible():
+        for q in self.visible_questions():
             message = self.check(q)
             if message:
                 errors[q.path] = message
