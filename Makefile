@@ -21,13 +21,15 @@ run: $(VENV)/.run-installed
 	$(BIN)/jobcenter demo --if-empty
 	$(BIN)/jobcenter
 
-## Install the test extras and run the whole suite plus the layer contracts.
-test: $(VENV)/.test-installed
-	$(BIN)/lint-imports
+## Install the test extras, run `make lint`, then the whole suite.
+test: lint
 	$(BIN)/python -m pytest -n auto -p no:cacheprovider
 
+## Layer contracts (import-linter), ruff, and mypy (strict for domain/).
 lint: $(VENV)/.test-installed
 	$(BIN)/lint-imports
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 ## Regenerate the README screenshots (docs/screenshots/*.svg).
 screenshots: $(VENV)/.test-installed

@@ -13,7 +13,7 @@ import os
 import statistics
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 
 def build() -> tuple[object, str]:

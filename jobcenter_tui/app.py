@@ -51,8 +51,8 @@ class ConsoleApp(App[None]):
             self.bell()
             self.push_screen(IncidentDialog(failure.incident_id or "?"))
             return
-        severity = "warning" if failure.kind in ("refused", "invalid") else "error"
-        self.notify(failure.message, severity=severity, timeout=8, markup=False)
+        self.notify(failure.message, severity="warning" if failure.kind in ("refused", "invalid") else "error",
+                    timeout=8, markup=False)
 
     async def _dispatch_message(self, message: Message) -> None:
         """A bug in an app-level handler or action must not stop the app's own message loop."""
@@ -195,7 +195,7 @@ class JobCenterApp(ConsoleApp):
             if not binding.description or binding.action in seen or not active.enabled or binding.action == "quit":
                 continue
             seen.add(binding.action)
-            yield SystemCommand(binding.description, f"Key: {key}", partial(active.node.run_action, binding.action))
+            yield SystemCommand(binding.description, f"Key: {key}", partial(self.run_action, binding.action, active.node))
 
 
 class KioskApp(ConsoleApp):

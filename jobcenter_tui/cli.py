@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import typer
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from jobcenter_tui.domain.eligibility import EligibilityResult
     from jobcenter_tui.domain.permissions import Actor
     from jobcenter_tui.services import Services
+
+T = TypeVar("T")
 
 app = typer.Typer(
     help="jobcenter: case management for American Job Center staff. Run without a command to open the console.",
@@ -38,12 +43,12 @@ app.add_typer(config_app, name="config")
 app.add_typer(exits_app, name="exits")
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     typer.echo(message, err=True)
     raise typer.Exit(code)
 
 
-def _open() -> "Services":
+def _open() -> Services:
     from jobcenter_tui.logs import install_redaction
     from jobcenter_tui.services import open_services
     from jobcenter_tui.services.crypto import KeyFileError
@@ -57,7 +62,7 @@ def _open() -> "Services":
 
 
 @contextmanager
-def _session() -> Iterator[tuple["Services", "Actor"]]:
+def _session() -> Iterator[tuple[Services, Actor]]:
     """The store opened for one command, acting as the operator at this terminal."""
     from jobcenter_tui.services import system_actor
 
@@ -77,7 +82,7 @@ def _read_password(from_stdin: bool, prompt: str = "Password") -> str:
     return typer.prompt(prompt, hide_input=True, confirmation_prompt=True)
 
 
-def _handle(fn):  # type: ignore[no-untyped-def]
+def _handle(fn: Callable[[], T]) -> T:
     """Run a service call and turn its refusals into a message and an exit status."""
     from jobcenter_tui.services.errors import InvalidInput, PermissionDenied, ServiceError
 
@@ -104,7 +109,7 @@ def console(ctx: typer.Context) -> None:
 
 @app.command()
 def kiosk(
-    office: Optional[str] = typer.Option(None, "--office", help="Office code given to registrations made here"),
+    office: str | None = typer.Option(None, "--office", help="Office code given to registrations made here"),
     idle_seconds: float = typer.Option(120, "--idle-seconds", min=10, help="Back to the welcome screen after this long idle"),
 ) -> None:
     """Self-service registration for a resource-room terminal: no sign-in, no search, no other records."""
@@ -118,7 +123,7 @@ def kiosk(
 def init(
     admin: str = typer.Option(..., "--admin", help="User name of the first administrator"),
     name: str = typer.Option("Administrator", "--name", help="The administrator's display name"),
-    office: Optional[str] = typer.Option(None, "--office", help="Office code"),
+    office: str | None = typer.Option(None, "--office", help="Office code"),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password as one line on stdin"),
 ) -> None:
     """Create the store and its first administrator."""
@@ -171,18 +176,10 @@ def _print_demo_accounts() -> None:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Bring the store's tables up to this version of jobcenter."""
-    from jobcenter_tui.config import load_settings
-    from jobcenter_tui.db.engine import Database
-    from jobcenter_tui.db.migrate import current_revision, upgrade
+    from jobcenter_tui.services.store import upgrade_store
 
-    db = Database(load_settings().database_url)
-    try:
-        before = current_revision(db)
-        upgrade(db)
-        after = current_revision(db)
-    finally:
-        db.dispose()
-    typer.echo(f"Store at revision {after}" + ("" if before == after else f" (was {before or 'empty'})"))
+    rev = upgrade_store()
+    typer.echo(f"Store at revision {rev.after}" + ("" if rev.before == rev.after else f" (was {rev.before or 'empty'})"))
 
 
 # --- staff ---------------------------------------------------------------------------------------
@@ -193,7 +190,7 @@ def staff_add(
     username: str,
     name: str = typer.Option(..., "--name", help="Display name"),
     role: list[str] = typer.Option(..., "--role", help="Role (repeat for several): front_desk, case_manager, supervisor, admin"),
-    office: Optional[str] = typer.Option(None, "--office"),
+    office: str | None = typer.Option(None, "--office"),
     password_stdin: bool = typer.Option(False, "--password-stdin"),
 ) -> None:
     """Create a staff account."""
@@ -223,7 +220,7 @@ def staff_list(as_json: bool = typer.Option(False, "--json")) -> None:
 
 
 @staff_app.command("disable")
-def staff_disable(username: str, reason: Optional[str] = typer.Option(None, "--reason")) -> None:
+def staff_disable(username: str, reason: str | None = typer.Option(None, "--reason")) -> None:
     """Disable an account: it can no longer sign in."""
     with _session() as (services, actor):
         _handle(lambda: services.staff.set_status(actor, username, "disabled", reason))
@@ -238,7 +235,7 @@ def staff_enable(username: str) -> None:
         typer.echo(f"Enabled {username}")
 
 
-def _grant(username: str, role: Optional[str], program: Optional[str], level: Optional[str], revoke: bool) -> None:
+def _grant(username: str, role: str | None, program: str | None, level: str | None, revoke: bool) -> None:
     with _session() as (services, actor):
         view = _handle(lambda: services.staff.grant(actor, username, role=role, program=program, level=level, revoke=revoke))
         typer.echo(f"{view.username}: roles {', '.join(view.roles) or '-'}; program grants {', '.join(view.programs) or '-'}")
@@ -247,9 +244,9 @@ def _grant(username: str, role: Optional[str], program: Optional[str], level: Op
 @staff_app.command("grant")
 def staff_grant(
     username: str,
-    role: Optional[str] = typer.Option(None, "--role", help="Give a role"),
-    program: Optional[str] = typer.Option(None, "--program", help="Give access to one program (with --level)"),
-    level: Optional[str] = typer.Option(None, "--level", help="view, edit or create"),
+    role: str | None = typer.Option(None, "--role", help="Give a role"),
+    program: str | None = typer.Option(None, "--program", help="Give access to one program (with --level)"),
+    level: str | None = typer.Option(None, "--level", help="view, edit or create"),
 ) -> None:
     """Give a role, or a level of access to one program."""
     _grant(username, role, program, level, False)
@@ -258,9 +255,9 @@ def staff_grant(
 @staff_app.command("revoke")
 def staff_revoke(
     username: str,
-    role: Optional[str] = typer.Option(None, "--role"),
-    program: Optional[str] = typer.Option(None, "--program"),
-    level: Optional[str] = typer.Option(None, "--level"),
+    role: str | None = typer.Option(None, "--role"),
+    program: str | None = typer.Option(None, "--program"),
+    level: str | None = typer.Option(None, "--level"),
 ) -> None:
     """Take back a role or a program grant."""
     _grant(username, role, program, level, True)
@@ -299,7 +296,7 @@ def seekers_import(file: Path = typer.Argument(..., help="JSON Lines file, one r
 
 
 @seekers_app.command("export")
-def seekers_export(out: Optional[Path] = typer.Option(None, "--out", help="File to write (mode 0600); default stdout")) -> None:
+def seekers_export(out: Path | None = typer.Option(None, "--out", help="File to write (mode 0600); default stdout")) -> None:
     """Export every record as JSON Lines (full SSNs: keep the file safe)."""
     import os
 
@@ -337,7 +334,7 @@ def audit_verify() -> None:
 # --- eligibility ---------------------------------------------------------------------------------
 
 
-def _as_of(text: Optional[str]):  # type: ignore[no-untyped-def]
+def _as_of(text: str | None) -> date | None:
     from datetime import date
 
     if text is None:
@@ -348,7 +345,7 @@ def _as_of(text: Optional[str]):  # type: ignore[no-untyped-def]
         _fail(f"--as-of: must be a date written YYYY-MM-DD, not {text!r}", 2)
 
 
-def _print_result(result, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+def _print_result(result: EligibilityResult, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(result.as_json()))
         return
@@ -382,7 +379,7 @@ def _print_result(result, as_json: bool) -> None:  # type: ignore[no-untyped-def
 
 @eligibility_app.command("check")
 def eligibility_check(
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Reference date YYYY-MM-DD (default today)"),
+    as_of: str | None = typer.Option(None, "--as-of", help="Reference date YYYY-MM-DD (default today)"),
     as_json: bool = typer.Option(False, "--json", help="Print the JSON of the spec"),
 ) -> None:
     """Evaluate one record (the record layout, JSON) read from standard input."""
@@ -403,7 +400,7 @@ def eligibility_check(
 @eligibility_app.command("show")
 def eligibility_show(
     seeker_id: str = typer.Argument(..., help="The job seeker's record id"),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Reference date YYYY-MM-DD (default today)"),
+    as_of: str | None = typer.Option(None, "--as-of", help="Reference date YYYY-MM-DD (default today)"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Evaluate a stored job seeker."""
@@ -451,7 +448,7 @@ def config_llsil(file: Path = typer.Argument(..., help="CSV: region,1,2,...,N[,e
 
 
 @exits_app.command("run")
-def exits_run(as_of: Optional[str] = typer.Option(None, "--as-of", help="Reference date YYYY-MM-DD (default today)")) -> None:
+def exits_run(as_of: str | None = typer.Option(None, "--as-of", help="Reference date YYYY-MM-DD (default today)")) -> None:
     """Close every open enrollment with 90 days without a participation service. Safe to run again."""
     day = _as_of(as_of)
     with _session() as (services, actor):

@@ -7,7 +7,7 @@ import os
 import re
 import secrets
 import traceback
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from jobcenter_tui.domain.ssn import redact_ssns
@@ -62,7 +62,7 @@ def record_incident(logs_dir: Path, error: BaseException, *, where: str = "", in
     Never raises: a console that cannot write its log still shows the id and keeps running.
     """
     incident_id = incident_id or new_incident_id()
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     entry = f"=== incident {incident_id} at {stamp}{' in ' + where if where else ''}\n{redact_personal(details)}\n"
     try:

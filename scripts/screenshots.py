@@ -1,4 +1,8 @@
-"""Write SVG screenshots of the main screens into docs/screenshots (Textual's save_screenshot)."""
+"""Write SVG screenshots of the main screens into docs/screenshots (Textual's save_screenshot).
+
+The store is built with a fixed clock and a fixed demo seed, so that running this again gives
+the same files byte for byte: a change in git is a change in what the screens show.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,18 @@ import asyncio
 import os
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
+# The moment every screenshot is taken (the tests' clock too): ages, due dates and eligibility
+# depend on "today".
+FIXED_NOW = datetime(2026, 6, 15, 14, 0, tzinfo=UTC)
+
+
+def fixed_clock() -> datetime:
+    return FIXED_NOW
 
 
 async def main() -> None:
@@ -21,7 +33,7 @@ async def main() -> None:
     from jobcenter_tui.services import open_services, system_actor
     from jobcenter_tui.services.demo import DEMO_PASSWORD
 
-    services = open_services()
+    services = open_services(clock=fixed_clock)
     services.demo.seed(system_actor(), seekers=500, seed=2026)
     OUT.mkdir(parents=True, exist_ok=True)
     app = JobCenterApp(services)

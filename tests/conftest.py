@@ -7,7 +7,7 @@ directory, and each test gets a fresh copy of it.
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,7 +25,7 @@ class Clock:
     """A clock the test moves by hand."""
 
     def __init__(self, start: datetime | None = None) -> None:
-        self.now = start or datetime(2026, 6, 15, 14, 0, tzinfo=timezone.utc)
+        self.now = start or datetime(2026, 6, 15, 14, 0, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         return self.now

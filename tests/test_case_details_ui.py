@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, SelectionList, TabbedContent
+from textual.widgets import DataTable, SelectionList, TabbedContent
 
 from jobcenter_tui.app import JobCenterApp
 from jobcenter_tui.screens.case_details import CaseDetailsScreen

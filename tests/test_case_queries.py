@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import event
@@ -50,7 +50,7 @@ def _count_statements(services: Any, read: Callable[[], Any]) -> tuple[int, Any]
 def _grow(services: Any, have: int, want: int) -> None:
     """Bring the case to ``want`` enrollments, each with status history, services and a plan of ``want`` versions,
     and the store to ``want`` open possible duplicates of the case."""
-    at = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+    at = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
     others = [{"first_name": "Dana", "last_name": f"Reyes{i}", "date_of_birth": "1979-04-02"} for i in range(have, want)]
     services.seekers.import_records(system_actor(), [json.dumps(o) for o in others])
     with services.db.session(write=True) as s:

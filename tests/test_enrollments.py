@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from jobcenter_tui.domain.permissions import PermissionDenied
 from jobcenter_tui.services import system_actor
@@ -33,7 +34,7 @@ def test_enroll_makes_a_pending_enrollment_with_snapshot_and_refuses_a_second(ca
     with pytest.raises(ServiceError, match="already a pending"):
         services.enrollments.enroll(cm, SEEKER, "WIOA_DW", ATTEST)
     with services.db.session() as s:  # the database refuses it too
-        with pytest.raises(Exception):
+        with pytest.raises(IntegrityError):
             s.execute(text("INSERT INTO enrollment (id, version, seeker_id, program, status, created_at) "
                            "VALUES ('x', 1, :s, 'WIOA_DW', 'open', '2026-01-01')"), {"s": SEEKER})
     rows = {r.program: r for r in services.program_registration.rows(cm, SEEKER)}

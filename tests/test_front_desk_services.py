@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import pytest
 from sqlalchemy import text
 
 from jobcenter_tui.domain.permissions import PermissionDenied
 from jobcenter_tui.services import kiosk_actor, system_actor
-from jobcenter_tui.services.errors import InvalidInput, ServiceError
+from jobcenter_tui.services.errors import InvalidInput, ServiceError, StaleRecord
 from jobcenter_tui.services.registration import DuplicatesFound
-from jobcenter_tui.services.errors import StaleRecord
 
 DANA = {"first_name": "Dana", "last_name": "Reyes", "date_of_birth": "1979-04-02", "ssn": "219-09-9999",
         "phone": "785-555-0143", "email": "dana.reyes@example.org", "sex": "female",

@@ -292,7 +292,7 @@ async def test_kiosk_asks_only_self_service_questions_and_saves(front_desk) -> N
         for _ in range(12):
             form = app.screen.query("#wizard-form")
             if form:
-                seen |= {q.path for q in form.first().visible()}
+                seen |= {q.path for q in form.first().visible_questions()}
             if app.screen.page_key == "review":
                 break
             await next_page(app, pilot)

@@ -1,8 +1,8 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from jobcenter_tui.domain.passwords import lockout_delay, locked_until, password_problems
+from jobcenter_tui.domain.passwords import locked_until, lockout_delay, password_problems
 from jobcenter_tui.services import system_actor
 from jobcenter_tui.services.errors import InvalidInput, LoginFailed
 from jobcenter_tui.services.staff import SIGN_IN_FAILED
@@ -36,7 +36,7 @@ def test_lockout_delay_grows_and_is_capped(failures: int, seconds: int) -> None:
 
 
 def test_locked_until() -> None:
-    t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    t = datetime(2026, 1, 1, tzinfo=UTC)
     assert locked_until(3, t) is None
     assert locked_until(5, t) == t + timedelta(seconds=30)
 

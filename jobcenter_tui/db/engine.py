@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlmodel import Session
 
 WRITE_OPTION = "jobcenter_write"
@@ -36,7 +37,7 @@ def make_engine(url: str, *, echo: bool = False, busy_timeout: float = 5.0) -> E
 
 def _configure_sqlite(engine: Engine, busy_timeout: float) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cur = dbapi_connection.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
@@ -46,7 +47,7 @@ def _configure_sqlite(engine: Engine, busy_timeout: float) -> None:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    def _on_begin(conn: Connection) -> None:
         options = conn.get_execution_options()
         if options.get(SINGLE_READ_OPTION, False):
             return  # a single read statement is its own transaction
@@ -80,7 +81,7 @@ class Database:
                 session.rollback()
                 raise
 
-    def single_read(self):  # type: ignore[no-untyped-def]
+    def single_read(self) -> Connection:
         """A connection for one read statement (no BEGIN/ROLLBACK round trips): search as you type."""
         return self._single_read_engine.connect()
 

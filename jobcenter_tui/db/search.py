@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-
 from typing import Any
 
 from sqlalchemy import Connection, Row, text
@@ -70,7 +69,7 @@ def name_index_drop_ddl(dialect: str) -> list[str]:
 
 def is_search_object(name: str | None) -> bool:
     """Tables the models do not declare (the FTS table and its shadow tables)."""
-    return bool(name) and name.startswith(FTS_TABLE)
+    return name is not None and name.startswith(FTS_TABLE)
 
 
 _TERM = re.compile(r"[^\W_]+", re.UNICODE)

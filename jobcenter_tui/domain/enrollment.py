@@ -8,10 +8,10 @@ in service, stops the exit clock.
 
 from __future__ import annotations
 
-from jobcenter_tui.domain.errors import Refusal
-
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from jobcenter_tui.domain.errors import Refusal
 
 PENDING, OPEN, CLOSED = "pending", "open", "closed"
 STATUSES = (PENDING, OPEN, CLOSED)

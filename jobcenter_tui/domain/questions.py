@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from jobcenter_tui.domain.record import EMAIL_RE, EARLIEST_BIRTH_DATE, SOC_RE, USPS_STATES, normalize_phone
+from jobcenter_tui.domain.record import EARLIEST_BIRTH_DATE, EMAIL_RE, SOC_RE, USPS_STATES, normalize_phone
 from jobcenter_tui.domain.search_query import parse_date
 from jobcenter_tui.domain.ssn import Ssn, SsnError
 
@@ -70,7 +70,8 @@ class Question:
             if self.required:
                 raise ValueError(f"{self.label} is required")
             return None if raw is None else []
-        return _PARSERS.get(self.kind, _text)(self, raw, ctx)
+        parser: Parser = _PARSERS.get(self.kind, _text)
+        return parser(self, raw, ctx)
 
     def display(self, value: Any) -> str:
         """An answer as the review page shows it."""
@@ -112,7 +113,7 @@ class Question:
 def _text(q: Question, raw: Any, ctx: Context) -> str:
     if len(raw) > q.max_length:
         raise ValueError(f"{q.label} must be at most {q.max_length} characters")
-    return raw
+    return str(raw)
 
 
 def _date(q: Question, raw: str, ctx: Context) -> date:
@@ -226,7 +227,9 @@ def _multi(q: Question, raw: Any, ctx: Context) -> list[str]:
     return [v for v, _ in q.choices if v in values]  # the list's order, no repeats
 
 
-_PARSERS: dict[str, Callable[[Question, Any, Context], Any]] = {
+Parser = Callable[["Question", Any, "Context"], Any]
+
+_PARSERS: dict[str, Parser] = {
     "name": _text, "text": _text, "long_text": _text, "date": _date, "ssn": _ssn, "phone": _phone, "email": _email,
     "state": _state, "zip": _digits(5, "5 digits"), "fips": _digits(5, "the 5-digit county FIPS code"),
     "int": _int, "money": _money, "soc": _soc, "soc_list": _soc_list, "choice": _choice, "yesno": _yesno,

@@ -8,8 +8,6 @@ through the validation context (``{"today": date}``), because the domain never r
 
 from __future__ import annotations
 
-from jobcenter_tui.domain.errors import Refusal
-
 import json
 import re
 from datetime import date as Date
@@ -17,8 +15,8 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BeforeValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -27,7 +25,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
+from jobcenter_tui.domain.errors import Refusal
 from jobcenter_tui.domain.ssn import Ssn, SsnError
 
 EARLIEST_BIRTH_DATE = Date(1900, 1, 1)
@@ -340,7 +340,7 @@ class SeekerRecord(_Strict):
         return v
 
     @model_validator(mode="after")
-    def _consistent(self) -> "SeekerRecord":
+    def _consistent(self) -> SeekerRecord:
         for problem in cross_field_problems(self.ssn, self.ssn_not_provided):
             raise ValueError(f"{problem['field']}: {problem['message']}")
         return self
@@ -396,7 +396,7 @@ def field_path(loc: tuple[int | str, ...]) -> str:
     return out or "(record)"
 
 
-def _message(err: dict[str, Any]) -> str:
+def _message(err: ErrorDetails) -> str:
     kind = err["type"]
     if kind in ("value_error", "assertion_error"):
         msg = str(err.get("ctx", {}).get("error", err["msg"]))

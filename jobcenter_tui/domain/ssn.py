@@ -8,6 +8,7 @@ masked form, so an SSN that ends up in a log line or in a traceback's locals sta
 from __future__ import annotations
 
 import re
+from typing import NoReturn
 
 _PUNCT = re.compile(r"[\s-]")
 MASK_NONE = "—"
@@ -80,7 +81,7 @@ class Ssn:
     def __hash__(self) -> int:
         return hash(("ssn", self._digits))
 
-    def __reduce__(self):  # pickling must not leak either
+    def __reduce__(self) -> NoReturn:  # pickling must not leak either
         raise TypeError("Ssn values are not picklable")
 
 

@@ -10,7 +10,7 @@ record a determination (``d``, asked first), refresh (``F5``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -87,12 +87,12 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
 
     @property
     def panes(self) -> list[CasePane[Any]]:
-        return list(self.query(CasePane))
+        return list(self.query(".case-pane").results(CasePane))  # type: ignore[type-abstract]
 
     @property
     def active_pane(self) -> CasePane[Any]:
         key = self.query_one(TabbedContent).active.removeprefix("tab-")
-        return self.query_one(f"#pane-{key}", CasePane)
+        return cast("CasePane[Any]", self.query_one(f"#pane-{key}"))
 
     def action_show_tab(self, number: int) -> None:
         """Keys 1-8 show a tab and put the cursor in its table, so its keys work at once."""
@@ -189,8 +189,12 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
         request.stop()
         if self.detail is None:
             return
-        self.app.push_screen(EnrollScreen(self.detail, request.program),
-                             lambda done: self.post_message(CaseChanged(ENROLLMENT, RECORD, DETERMINATION)) if done else None)
+
+        def enrolled(done: bool | None) -> None:
+            if done:
+                self.post_message(CaseChanged(ENROLLMENT, RECORD, DETERMINATION))
+
+        self.app.push_screen(EnrollScreen(self.detail, request.program), enrolled)
 
     @on(EditSectionRequest)
     def _edit_section(self, request: EditSectionRequest) -> None:
@@ -231,7 +235,10 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
                 if pane.check_action(binding.action, ()) is False:
                     continue
                 yield (f"{pane.TITLE}: {binding.description}", f"Key: {binding.key} on the {pane.TITLE} tab",
-                       lambda pane=pane, action=binding.action: self._run_on_pane(pane, action))
+                       self._pane_command(pane, binding.action))
+
+    def _pane_command(self, pane: CasePane[Any], action: str) -> Callable[[], object]:
+        return lambda: self._run_on_pane(pane, action)
 
     async def _run_on_pane(self, pane: CasePane[Any], action: str) -> None:
         self.query_one(TabbedContent).active = f"tab-{pane.KEY}"

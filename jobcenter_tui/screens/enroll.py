@@ -139,7 +139,7 @@ class EnrollScreen(ServiceCaller, Screen[bool]):
         self._buttons(next_=True)
         self._status("F8: save these answers and check eligibility")
         form = self.query_one("#enroll-form", QuestionForm)
-        visible = form.visible()
+        visible = form.visible_questions()
         if visible:
             self.query_one("#" + widget_id(visible[0].path)).focus()
 
@@ -152,7 +152,7 @@ class EnrollScreen(ServiceCaller, Screen[bool]):
         if form.check_all():
             self._status("Fix the answers marked above")
             return
-        visible = {q.path for q in form.visible()}
+        visible = {q.path for q in form.visible_questions()}
         changes, clear = {}, []
         for q in form.questions:
             if q.path.startswith("jvsg."):

@@ -57,7 +57,7 @@ class FormScreen(ServiceCaller, ModalScreen[Any]):
 
     def on_mount(self) -> None:
         form = self.query_one(QuestionForm)
-        visible = form.visible()
+        visible = form.visible_questions()
         if visible:
             self.call_after_refresh(lambda: form.query_one("#" + widget_id(visible[0].path)).focus())
 
@@ -66,7 +66,7 @@ class FormScreen(ServiceCaller, ModalScreen[Any]):
         if form.check_all():
             self.query_one("#form-status", Label).update("Fix the answers marked above")
             return
-        visible = {q.path for q in form.visible()}
+        visible = {q.path for q in form.visible_questions()}
         self.query_one("#form-status", Label).update("Saving…")
         answers = {k: v for k, v in self.answers.items() if k in visible}
         submit = self.submit

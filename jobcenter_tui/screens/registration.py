@@ -115,7 +115,7 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
     def _focus_first(self) -> None:
         form = self.query("#wizard-form").first(QuestionForm) if self.query("#wizard-form") else None
         if form is not None:
-            visible = form.visible()
+            visible = form.visible_questions()
             if visible:
                 from jobcenter_tui.widgets.question_form import widget_id
 
@@ -129,7 +129,7 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
         """Store what is on the page without complaining (Back, Escape)."""
         form = self._form()
         if form is not None:
-            for q in form.visible():
+            for q in form.visible_questions():
                 form.check(q, show=False)
 
     async def action_back(self) -> None:
@@ -164,7 +164,7 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
                     f"{len(errors)} answer{'s' if len(errors) > 1 else ''} to fix before going on")
                 return
         for path in list(self.errors_from_save):
-            if path not in self.answers or form is not None and any(q.path == path for q in form.visible()):
+            if path not in self.answers or form is not None and any(q.path == path for q in form.visible_questions()):
                 self.errors_from_save.pop(path, None)
         if self.page_key == "identity" and not self.kiosk:
             self._busy = True

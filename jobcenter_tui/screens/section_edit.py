@@ -64,7 +64,7 @@ class SectionEditScreen(ServiceCaller, Screen[bool]):
         if errors:
             self.query_one("#edit-status", Label).update(f"{len(errors)} answer(s) to fix")
             return
-        visible = {q.path for q in form.visible()}
+        visible = {q.path for q in form.visible_questions()}
         changes: dict[str, Any] = {}
         clear: list[str] = []
         for q in self.questions:

@@ -7,7 +7,7 @@ import getpass
 import os
 import sys
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from argon2 import PasswordHasher
 from sqlalchemy import text
@@ -20,7 +20,7 @@ from jobcenter_tui.services.crypto import KeyFileError, Keyring
 
 def utcnow() -> datetime:
     """Aware UTC: what the store holds (SQLModel refuses naive datetimes)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def os_identity() -> tuple[str, str]:

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from jobcenter_tui.db.guards import lock_audit_chain
 from jobcenter_tui.db.models import AuditEntry
@@ -87,7 +87,7 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
     last_id = 0
     while True:
         rows = session.exec(
-            select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)  # type: ignore[operator]
+            select(AuditEntry).where(col(AuditEntry.id) > last_id).order_by(col(AuditEntry.id)).limit(batch)
         ).all()
         if not rows:
             return ChainReport(rows=count, ok=True)

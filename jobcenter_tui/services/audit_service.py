@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 
 class AuditService:
-    def __init__(self, services: "Services") -> None:
+    def __init__(self, services: Services) -> None:
         self._s = services
 
     def verify(self, actor: Actor) -> ChainReport:

@@ -69,7 +69,7 @@ class Keyring:
         self._mac_key = _derive(master, b"ssn-blind-index")
 
     @classmethod
-    def load(cls, path: Path, *, create: bool = False) -> "Keyring":
+    def load(cls, path: Path, *, create: bool = False) -> Keyring:
         if create and not path.exists():
             create_key_file(path)
         return cls(read_key_file(path))

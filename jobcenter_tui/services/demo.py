@@ -11,7 +11,8 @@ import random
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert
@@ -108,7 +109,7 @@ def _ssn(rng: random.Random, used: set[str]) -> str:
 
 
 def _at(day: date) -> datetime:
-    return datetime.combine(day, time(9, 0), tzinfo=timezone.utc)
+    return datetime.combine(day, time(9, 0), tzinfo=UTC)
 
 
 def _birth(rng: random.Random, today: date, lo: int, hi: int) -> date:
@@ -116,7 +117,7 @@ def _birth(rng: random.Random, today: date, lo: int, hi: int) -> date:
 
 
 class DemoService:
-    def __init__(self, services: "Services") -> None:
+    def __init__(self, services: Services) -> None:
         self._s = services
 
     def store_is_empty(self) -> bool:
@@ -207,7 +208,7 @@ class DemoService:
                     session.add(JobPosting(
                         id=str(uuid.UUID(int=rng.getrandbits(128), version=4)), employer_id=emp.id, title=title,
                         soc_code=soc, description=f"{title} wanted at {emp.name}.", city=city, state="KS",
-                        zip=zip_code, wage_min=low, wage_max=low + rng.randint(2, 8), wage_unit="hour",
+                        zip=zip_code, wage_min=Decimal(low), wage_max=Decimal(low + rng.randint(2, 8)), wage_unit="hour",
                         job_type=rng.choice(["full_time", "full_time", "part_time", "temporary"]),
                         openings=rng.randint(1, 5), posted_date=posted, closing_date=posted + timedelta(days=45),
                         status="active" if rng.random() < 0.8 else rng.choice(["on_hold", "filled", "closed"]),
@@ -245,7 +246,7 @@ class DemoService:
             "employment": {"status": "unemployed", "ui_status": rng.choice(["claimant", "not_claimant"]),
                            "weeks_unemployed": rng.randint(0, 40)},
             "income": {"family_size": rng.randint(1, 6)},
-            "preferences": {"desired_occupations": [dict(zip(("soc_code", "title"), rng.choice(OCCUPATIONS)))],
+            "preferences": {"desired_occupations": [dict(zip(("soc_code", "title"), rng.choice(OCCUPATIONS), strict=True))],
                             "job_types": ["full_time"]},
         }
         if rng.random() < 0.04:

@@ -55,7 +55,7 @@ def _view(d: Document) -> DocumentView:
 
 
 class DocumentService:
-    def __init__(self, services: "Services", max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES) -> None:
+    def __init__(self, services: Services, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES) -> None:
         self._s = services
         self.max_bytes = max_bytes
 

@@ -75,7 +75,7 @@ def _view(row: EligibilityDetermination) -> DeterminationView:
 
 
 class EligibilityService:
-    def __init__(self, services: "Services") -> None:
+    def __init__(self, services: Services) -> None:
         self._s = services
 
     # --- configuration -----------------------------------------------------------------------

@@ -131,7 +131,7 @@ def open_if_participating(session: Session, actor: Actor, enrollment: Enrollment
 
 
 class EnrollmentService:
-    def __init__(self, services: "Services") -> None:
+    def __init__(self, services: Services) -> None:
         self._s = services
 
     def _fresh_determination(self, session: Session, actor: Actor, seeker_id: str) -> EligibilityDetermination:

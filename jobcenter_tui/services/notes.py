@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from jobcenter_tui.db.models import JobSeeker, Note
 from jobcenter_tui.domain.permissions import Actor, Privilege, ProgramLevel
@@ -53,7 +53,7 @@ class Recontact:
 
 
 class NoteService:
-    def __init__(self, services: "Services") -> None:
+    def __init__(self, services: Services) -> None:
         self._s = services
 
     def _check(self, actor: Actor, scope: str, program: str | None, contact_type: str, subject: str, body: str,
@@ -155,7 +155,7 @@ class NoteService:
                               n.recontact_date, n.created_by) for n, s in rows  # type: ignore[arg-type]
                     if n.scope == "case" or actor.can_program(n.program or "", ProgramLevel.VIEW)]
 
-    def _note(self, session, note_id: str) -> Note:  # type: ignore[no-untyped-def]
+    def _note(self, session: Session, note_id: str) -> Note:
         row = session.get(Note, note_id)
         if row is None or row.deleted_at is not None:
             raise NotFound(f"No note {note_id}")

@@ -90,7 +90,7 @@ def _plan_views(session: Session, plans: Sequence[tuple[Plan, str]]) -> list[Pla
 
 
 class PlanService:
-    def __init__(self, services: "Services") -> None:
+    def __init__(self, services: Services) -> None:
         self._s = services
 
     def save(self, actor: Actor, enrollment_id: str, *, employment_goal_soc: str | None, employment_goal_title: str | None,

@@ -34,7 +34,7 @@ class ProgramRow:
 
 
 class ProgramRegistrationService:
-    def __init__(self, services: "Services") -> None:
+    def __init__(self, services: Services) -> None:
         self._s = services
 
     def rows(self, actor: Actor, seeker_id: str) -> list[ProgramRow]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from jobcenter_tui.db.models import ConfigEntry, EligibilityDetermination, JobSeeker, PossibleDuplicate, Staff
-from jobcenter_tui.domain.eligibility import evaluate
+from jobcenter_tui.domain.eligibility import EligibilityConfig, evaluate
 from jobcenter_tui.domain.matching import Person, match_reasons
 from jobcenter_tui.domain.permissions import Actor, Privilege
 from jobcenter_tui.domain.record import RecordInvalid, SeekerRecord, parse_record
@@ -53,7 +53,7 @@ class Registered:
     possible_duplicates: int  # kiosk registrations that look like an existing record, left for staff
 
 
-def store_problems(session: Session, record: SeekerRecord, cfg) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+def store_problems(session: Session, record: SeekerRecord, cfg: EligibilityConfig) -> list[dict[str, str]]:
     """Checks that need the store: the case manager exists, the LLSIL region is configured."""
     problems = list(llsil_problems(record, cfg))
     if record.case_manager is not None and session.exec(select(Staff.id).where(Staff.username == record.case_manager)).first() is None:
@@ -62,7 +62,7 @@ def store_problems(session: Session, record: SeekerRecord, cfg) -> list[dict[str
 
 
 class RegistrationService:
-    def __init__(self, services: "Services") -> None:
+    def __init__(self, services: Services) -> None:
         self._s = services
 
     def _person(self, data: dict[str, Any]) -> Person:
@@ -85,15 +85,15 @@ class RegistrationService:
                       (data.get("email") or None))
 
     def _candidates(self, session: Session, person: Person, exclude: str | None) -> list[DuplicateCandidate]:
-        conditions = []
+        conditions: list[ColumnElement[bool]] = []
         if person.ssn_index:
-            conditions.append(JobSeeker.ssn_index == person.ssn_index)
+            conditions.append(col(JobSeeker.ssn_index) == person.ssn_index)
         if person.date_of_birth:
-            conditions.append(JobSeeker.date_of_birth == person.date_of_birth)
+            conditions.append(col(JobSeeker.date_of_birth) == person.date_of_birth)
         if person.phone:
-            conditions.append(JobSeeker.phone == person.phone)
+            conditions.append(col(JobSeeker.phone) == person.phone)
         if person.email:
-            conditions.append(JobSeeker.email_lower == person.email.lower())
+            conditions.append(col(JobSeeker.email_lower) == person.email.lower())
         if not conditions:
             return []
         rows = session.exec(select(JobSeeker).where(or_(*conditions)).limit(500)).all()
@@ -192,7 +192,7 @@ class PossibleDuplicateView:
 class DuplicateReview:
     """The open possible duplicates (left by kiosk registrations) and staff decisions on them."""
 
-    def __init__(self, services: "Services") -> None:
+    def __init__(self, services: Services) -> None:
         self._s = services
 
     def open(self, actor: Actor, limit: int = 100) -> list[PossibleDuplicateView]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from jobcenter_tui.db.search import NAME_CANDIDATES, SeekerFilters, find_seekers
@@ -43,7 +43,7 @@ class SearchPage:
 
 
 class SearchService:
-    def __init__(self, services: "Services") -> None:
+    def __init__(self, services: Services) -> None:
         self._s = services
 
     def search(self, actor: Actor, text: str, *, page: int = 0, page_size: int = 50) -> SearchPage:
@@ -110,9 +110,9 @@ def _day(value: date | str) -> date:
 
 def _moment(value: datetime | str) -> datetime:
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
     parsed = datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _hint(query: SearchQuery) -> str:

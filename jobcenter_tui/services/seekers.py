@@ -5,17 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
-
 from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from jobcenter_tui.db.models import AuditEntry, EligibilityDetermination, JobSeeker, Staff, new_id
-from jobcenter_tui.domain.eligibility import age_on, evaluate
 from jobcenter_tui.domain.audit import diff_changes
+from jobcenter_tui.domain.eligibility import age_on, evaluate
 from jobcenter_tui.domain.permissions import Actor, Privilege
 from jobcenter_tui.domain.record import RecordInvalid, SeekerRecord, parse_record
 from jobcenter_tui.services.audit import AuditEvent, append_audit, append_audit_events
@@ -73,7 +72,7 @@ class HistoryEntry:
 
 
 class SeekerService:
-    def __init__(self, services: "Services") -> None:
+    def __init__(self, services: Services) -> None:
         self._s = services
 
     # --- one record ----------------------------------------------------------------------------
@@ -325,8 +324,8 @@ class SeekerService:
         session.flush()
         if determinations:  # demographics changed: eligibility is re-run and kept
             first = next_sequence(session)
-            for i, row in enumerate(determinations):
-                row["sequence"] = first + i
+            for i, det in enumerate(determinations):
+                det["sequence"] = first + i
             session.execute(insert(EligibilityDetermination), determinations)
         append_audit_events(session, actor, events, at=now)
         return out
@@ -349,7 +348,7 @@ class SeekerService:
         while True:
             with self._s.db.session() as session:
                 rows = session.exec(
-                    select(JobSeeker).where(JobSeeker.pk > last_pk).order_by(JobSeeker.pk).limit(batch)  # type: ignore[operator]
+                    select(JobSeeker).where(col(JobSeeker.pk) > last_pk).order_by(col(JobSeeker.pk)).limit(batch)
                 ).all()
                 lines = [json.dumps(row_record_dict(r, self._s.keyring), ensure_ascii=False, separators=(",", ":")) for r in rows]
             if not rows:

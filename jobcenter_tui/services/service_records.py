@@ -60,7 +60,7 @@ def _view(r: ServiceRecord, catalog: dict[str, ServiceCatalogEntry], program: st
 
 
 class ServiceRecordService:
-    def __init__(self, services: "Services") -> None:
+    def __init__(self, services: Services) -> None:
         self._s = services
 
     def catalog(self) -> list[CatalogEntry]:

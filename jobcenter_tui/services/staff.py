@@ -50,7 +50,7 @@ def normalize_username(text: str) -> str:
 
 
 class StaffService:
-    def __init__(self, services: "Services") -> None:
+    def __init__(self, services: Services) -> None:
         self._s = services
         self._hasher: PasswordHasher = services.password_hasher
         # verified against when the account does not exist, so both cost the same time
@@ -172,10 +172,10 @@ class StaffService:
                     raise InvalidInput({"program": f"unknown program {program}; programs are {', '.join(PROGRAM_CODES)}"})
                 if level not in {lv.value for lv in ProgramLevel}:
                     raise InvalidInput({"level": "must be view, edit or create"})
-                row = session.get(StaffProgramPrivilege, (staff.id, program, level))
-                if revoke and row:
-                    session.delete(row)
-                elif not revoke and not row:
+                grant = session.get(StaffProgramPrivilege, (staff.id, program, level))
+                if revoke and grant:
+                    session.delete(grant)
+                elif not revoke and not grant:
                     session.add(StaffProgramPrivilege(staff_id=staff.id, program=program, level=level))
                 what = {"program": program, "level": level}
             append_audit(

@@ -46,13 +46,13 @@ class QuestionForm(VerticalScroll):
     class Changed(Message):
         """An answer changed (visibility of later questions may change with it)."""
 
-        def __init__(self, form: "QuestionForm", path: str) -> None:
+        def __init__(self, form: QuestionForm, path: str) -> None:
             super().__init__()
             self.form = form
             self.path = path
 
         @property
-        def control(self) -> "QuestionForm":
+        def control(self) -> QuestionForm:
             return self.form
 
     def __init__(self, questions: list[Question], answers: Answers, raw: dict[str, Any], ctx: Context, *,
@@ -107,7 +107,8 @@ class QuestionForm(VerticalScroll):
         assert isinstance(widget, Input)
         return widget.value
 
-    def visible(self) -> list[Question]:
+    def visible_questions(self) -> list[Question]:
+        """The questions shown for the answers so far (not `visible`: that is Textual's own property)."""
         return [q for q in self.questions if q.visible(self.answers, self.ctx)]
 
     def check(self, q: Question, *, show: bool = True) -> str | None:
@@ -133,7 +134,7 @@ class QuestionForm(VerticalScroll):
     def check_all(self) -> dict[str, str]:
         """Check every visible question; focus the first bad one. Empty when the page is valid."""
         errors = {}
-        for q in self.visible():
+        for q in self.visible_questions():
             message = self.check(q)
             if message:
                 errors[q.path] = message

@@ -132,12 +132,12 @@ def call_service(
         except Exception as error:  # noqa: BLE001 - every failure becomes words or an incident
             failure = describe_failure(error, host, where)
             if not worker.is_cancelled or failure.is_incident:
-                node.app.call_from_thread(deliver_failure, failure)
+                node.app.call_from_thread(cast(Any, deliver_failure), failure)
             return
         if worker.is_cancelled:
             return
         try:
-            node.app.call_from_thread(deliver_done, result)
+            node.app.call_from_thread(cast(Any, deliver_done), result)
         except Exception as error:  # noqa: BLE001 - a bug in the screen's callback: an incident, not a silent stop
             node.app.call_from_thread(host.show_failure, describe_failure(error, host, where + ":done"))
 

@@ -128,6 +128,11 @@ class NotesPane(CasePane[list["NoteView"]]):
         if note is None:
             return
         note_id = note.id
+
+        def delete(s: Services, a: Actor, ans: dict[str, Any]) -> bool:
+            s.notes.delete(a, note_id, ans["reason"])
+            return True
+
         self.form(f"Delete the note '{note.subject}'?", [Question("reason", "Why", "text", required=True)],
-                  lambda s, a, ans: s.notes.delete(a, note_id, ans["reason"]) or True, save_label="Delete",
+                  delete, save_label="Delete",
                   done="Note deleted.", changes=(NOTE,))
