@@ -422,7 +422,7 @@ def config_show() -> None:
 
 @config_app.command("set")
 def config_set(
-    key: str = typer.Argument(..., help="work_authorization_required, dw_min_age, wp_min_age or eligibility_valid_days"),
+    key: str = typer.Argument(..., help="work_authorization_required, dw_min_age, wp_min_age, isy_disability_max_age or eligibility_valid_days"),
     value: str = typer.Argument(..., help='A JSON value: 16, true, or {"WP": false}'),
 ) -> None:
     """Change an eligibility switch."""

@@ -84,7 +84,8 @@ def test_case_2_born_1959_selective_service_does_not_apply() -> None:
 
 
 def test_case_3_born_1960_never_registered_no_finding() -> None:
-    rec = record(sex="male", date_of_birth="1960-01-01", selective_service={"status": "not_registered"},
+    rec = record(sex="male", date_of_birth="1960-01-01",
+                 selective_service={"status": "not_registered", "not_knowing_and_willful": False},
                  dislocation={"reason": "plant_closure"})
     result = run(rec)
     assert result.program("WIOA_ADULT").status == "ineligible"
@@ -169,7 +170,7 @@ MALE = {"sex": "male"}
         ("2008-05-16", {"status": "not_registered"}, "eligible", "must register with Selective Service by 2026-06-15"),
         ("2008-05-15", {"status": "not_registered"}, "ineligible", "must register with Selective Service"),
         ("2001-01-01", {"status": "not_registered", "not_knowing_and_willful": True}, "ineligible", "must register with Selective Service"),
-        ("2000-06-15", {"status": "not_registered"}, "ineligible", "no finding that the failure to register was not knowing and willful"),
+        ("2000-06-15", {"status": "not_registered"}, "needs_information", ""),  # finding absent: asked (rules 2026.2)
         ("2000-06-15", {"status": "not_registered", "not_knowing_and_willful": False}, "ineligible", "no finding"),
         ("2000-06-15", {"status": "not_registered", "not_knowing_and_willful": True}, "eligible", "documented finding"),
         ("2000-06-15", {"status": "registered"}, "eligible", ""),
@@ -189,13 +190,14 @@ def test_selective_service_missing_answers() -> None:
     assert no_status.status == "needs_information" and no_status.missing == ("selective_service.status",)
     undisclosed = run(record(date_of_birth="1990-01-01", sex="not_disclosed")).program("WIOA_ADULT")
     assert undisclosed.missing == ("sex_assigned_at_birth",)
-    at_birth = record(date_of_birth="1990-01-01", sex="female", sex_assigned_at_birth="male", selective_service={"status": "not_registered"})
+    at_birth = record(date_of_birth="1990-01-01", sex="female", sex_assigned_at_birth="male",
+                      selective_service={"status": "not_registered", "not_knowing_and_willful": False})
     assert status(at_birth, "WIOA_ADULT") == "ineligible"
     assert status(record(date_of_birth="1990-01-01", sex="male", sex_assigned_at_birth="female"), "WIOA_ADULT") == "eligible"
 
 
 def test_selective_service_not_for_wp_jvsg_taa() -> None:
-    rec = record(date_of_birth="2000-01-01", sex="male", selective_service={"status": "not_registered"},
+    rec = record(date_of_birth="2000-01-01", sex="male", selective_service={"status": "not_registered", "not_knowing_and_willful": False},
                  taa={"certified": True, "petition_number": "TA-W-99001"},
                  veteran={"status": "veteran", "active_duty_days": 400, "discharge": "honorable", "disabled_veteran": True})
     result = run(rec)
@@ -326,7 +328,8 @@ QUALIFY = {"ui_eligible_or_exhausted": True}
         ({"reason": "military_spouse_relocation"}, {}, "eligible", None),
         ({"reason": "military_spouse_underemployed"}, {}, "eligible", None),
         ({"reason": "military_separation"}, {"veteran": VETERAN}, "eligible", None),
-        ({"reason": "military_separation"}, {"veteran": {"status": "veteran", "discharge": "bad_conduct"}}, "ineligible", None),
+        ({"reason": "military_separation"}, {"veteran": {"status": "veteran", "discharge": "bad_conduct"}}, "eligible", None),
+        ({"reason": "military_separation"}, {"veteran": {"status": "veteran", "discharge": "dishonorable"}}, "ineligible", None),
         ({"reason": "military_separation"}, {"veteran": {"status": "veteran"}}, "needs_information", None),
         ({"reason": "quit"}, {}, "ineligible", None),
         ({}, {}, "needs_information", None),
@@ -394,7 +397,7 @@ def test_youth_categories(changes: dict, expected: str, category: str | None) ->
         ("2010-06-16", "not_attending_dropout", False, "ineligible"),  # 15
         ("2004-06-15", "in_secondary", False, "ineligible"),           # 22
         ("2004-06-16", "in_secondary", False, "eligible"),             # 21
-        ("2000-06-15", "in_secondary", True, "eligible"),              # 26 with a disability: no upper limit
+        ("2000-06-15", "in_secondary", True, "ineligible"),            # 26 with a disability: over isy_disability_max_age 21
         ("2012-06-15", "in_secondary", False, "eligible"),             # 14
         ("2012-06-16", "in_secondary", False, "ineligible"),           # 13
     ],
@@ -489,7 +492,7 @@ def test_output_shape() -> None:
     assert list(out) == ["as_of", "rules_version", "low_income", "age", "programs"]
     assert [p["program"] for p in out["programs"]] == ["WIOA_ADULT", "WIOA_DW", "WIOA_YOUTH", "WP", "JVSG", "TAA"]
     assert "priority_of_service" in out["programs"][0] and out["programs"][2]["category"] is None
-    assert out["rules_version"] == CFG.version and out["rules_version"].startswith("2026.1+")
+    assert out["rules_version"] == CFG.version and out["rules_version"].startswith("2026.2+")
 
 
 def test_rules_version_changes_with_the_tables() -> None:

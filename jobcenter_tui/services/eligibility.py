@@ -6,6 +6,7 @@ only supplies its inputs (the record, the date, the configuration) and keeps the
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session, select
 
 from jobcenter_tui.db.models import ConfigEntry, EligibilityDetermination
-from jobcenter_tui.domain.eligibility import EligibilityConfig, EligibilityResult, evaluate
+from jobcenter_tui.domain.eligibility import EligibilityConfig, EligibilityResult, evaluate, llsil_region_problems
 from jobcenter_tui.domain.eligibility.config import (
     SWITCH_DEFAULTS,
     ConfigError,
@@ -40,16 +41,32 @@ if TYPE_CHECKING:
 
 
 def llsil_problems(record: SeekerRecord, cfg: EligibilityConfig) -> list[dict[str, str]]:
-    """``llsil_region`` must name a region of the configured LLSIL table."""
-    region = record.llsil_region
-    if region is None:
-        return []
-    if cfg.llsil is None:
-        return [{"field": "llsil_region", "message": "no LLSIL table is configured (jobcenter config llsil FILE)"}]
-    if region not in cfg.llsil.regions:
-        known = ", ".join(sorted(cfg.llsil.regions))
-        return [{"field": "llsil_region", "message": f"is not a region of the LLSIL table; regions are {known}"}]
-    return []
+    """``llsil_region`` must name a region of the configured LLSIL table (the rule is the domain's)."""
+    return llsil_region_problems(record.llsil_region, cfg)
+
+
+def _raw_region(data: str | dict[str, Any]) -> str | None:
+    """The ``llsil_region`` of a record that failed validation elsewhere, so every bad field is named."""
+    try:
+        raw = json.loads(data) if isinstance(data, str) else data
+    except ValueError:
+        return None
+    region = raw.get("llsil_region") if isinstance(raw, dict) else None
+    return region if isinstance(region, str) and region else None
+
+
+def validated_record(data: str | dict[str, Any], cfg: EligibilityConfig, today: date | None) -> SeekerRecord:
+    """The record checked against the record layout *and* the configuration; RecordInvalid names each bad field."""
+    try:
+        record = parse_record(data, today)
+    except RecordInvalid as exc:
+        extra = [p for p in llsil_region_problems(_raw_region(data), cfg)
+                 if not any(e["field"] == p["field"] for e in exc.errors)]
+        raise RecordInvalid([*exc.errors, *extra]) from None
+    problems = llsil_problems(record, cfg)
+    if problems:
+        raise RecordInvalid(problems)
+    return record
 
 
 @dataclass(frozen=True)
@@ -94,6 +111,7 @@ class EligibilityService:
                 "work_authorization_required": cfg.work_authorization_required,
                 "dw_min_age": cfg.dw_min_age,
                 "wp_min_age": cfg.wp_min_age,
+                "isy_disability_max_age": cfg.isy_disability_max_age,
                 "eligibility_valid_days": cfg.eligibility_valid_days,
             },
             "poverty_tables": [{"name": t.name, "effective": t.effective.isoformat(), "source": t.source}
@@ -142,17 +160,13 @@ class EligibilityService:
 
     def check(self, text: str, as_of: date) -> EligibilityResult:
         """Evaluate one record given as JSON (``eligibility check``); nothing is stored."""
-        record = parse_record(text, self._s.today())
         cfg = self.config()
-        problems = llsil_problems(record, cfg)
-        if problems:
-            raise RecordInvalid(problems)
-        return evaluate(record, as_of, cfg)
+        return evaluate(validated_record(text, cfg, self._s.today()), as_of, cfg)
 
     def preview(self, data: dict[str, Any], as_of: date | None = None) -> EligibilityResult:
         """What the rules say about answers not yet saved (the wizard's review page)."""
-        record = parse_record(data, self._s.today())
-        return evaluate(record, as_of or self._s.today(), self.config())
+        cfg = self.config()
+        return evaluate(validated_record(data, cfg, self._s.today()), as_of or self._s.today(), cfg)
 
     def show(self, actor: Actor, seeker_id: str, as_of: date) -> EligibilityResult:
         """Evaluate a stored seeker now, without storing a determination (the view is audited)."""

@@ -7,6 +7,7 @@ from jobcenter_tui.domain.eligibility.config import (
     LlsilTable,
     PovertyTable,
     build_config,
+    llsil_region_problems,
     parse_llsil_csv,
 )
 from jobcenter_tui.domain.eligibility.rules import (
@@ -23,5 +24,5 @@ from jobcenter_tui.domain.eligibility.rules import (
 __all__ = [
     "ELIGIBLE", "INELIGIBLE", "NEEDS_INFORMATION", "RULES_REVISION", "ConfigError", "EligibilityConfig",
     "EligibilityResult", "LlsilTable", "PovertyTable", "ProgramResult", "age_on", "build_config", "evaluate",
-    "low_income", "parse_llsil_csv",
+    "llsil_region_problems", "low_income", "parse_llsil_csv",
 ]

@@ -17,14 +17,17 @@ from typing import Any
 
 from jobcenter_tui.domain.programs import PROGRAM_CODES
 
-RULES_REVISION = "2026.1"  # bump when the rules in rules.py change meaning
+RULES_REVISION = "2026.2"  # bump when the rules in rules.py change meaning
 
 SWITCH_DEFAULTS: dict[str, Any] = {
     "work_authorization_required": True,
     "dw_min_age": 18,
     "wp_min_age": 14,
+    "isy_disability_max_age": 21,
     "eligibility_valid_days": 45,
 }
+# WIOA §129(a)(1)(C)(i): the extension serves in-school youth with a disability past 21, never below it.
+SWITCH_MINIMUMS: dict[str, int] = {"isy_disability_max_age": 21}
 
 
 class ConfigError(ValueError):
@@ -79,6 +82,7 @@ class EligibilityConfig:
     work_authorization_required: dict[str, bool] = field(default_factory=lambda: {p: True for p in PROGRAM_CODES})
     dw_min_age: int = 18
     wp_min_age: int = 14
+    isy_disability_max_age: int = 21
     eligibility_valid_days: int = 45
     poverty_tables: tuple[PovertyTable, ...] = ()
     llsil: LlsilTable | None = None
@@ -91,6 +95,22 @@ class EligibilityConfig:
             if table.effective <= as_of and (chosen is None or table.effective > chosen.effective):
                 chosen = table
         return chosen
+
+
+def llsil_region_problems(region: str | None, cfg: EligibilityConfig) -> list[dict[str, str]]:
+    """A record's ``llsil_region`` must name a row of the configured LLSIL table (rules 2026.2).
+
+    A region the rules cannot look up would silently fall back to the HHS guideline, so such a
+    record is invalid rather than evaluated.
+    """
+    if region is None:
+        return []
+    if cfg.llsil is None:
+        return [{"field": "llsil_region", "message": "no LLSIL table is configured (jobcenter config llsil FILE)"}]
+    if region not in cfg.llsil.regions:
+        known = ", ".join(sorted(cfg.llsil.regions))
+        return [{"field": "llsil_region", "message": f"is not a region of the LLSIL table; regions are {known}"}]
+    return []
 
 
 def _area(raw: Any, where: str, errors: list[str]) -> AreaGuideline | None:
@@ -122,6 +142,8 @@ def parse_switches(raw: dict[str, Any]) -> dict[str, Any]:
                 errors.append(f"{key}: must be true, false, or an object of program code → true/false")
         elif not isinstance(value, int) or isinstance(value, bool) or value < 0 or value > 365 * 5:
             errors.append(f"{key}: must be a whole number")
+        elif value < SWITCH_MINIMUMS.get(key, 0):
+            errors.append(f"{key}: must be {SWITCH_MINIMUMS[key]} or more")
         else:
             out[key] = value
     if errors:
@@ -158,6 +180,7 @@ def build_config(data: dict[str, Any], switches: dict[str, Any] | None = None, l
         work_authorization_required=war_map,
         dw_min_age=merged["dw_min_age"],
         wp_min_age=merged["wp_min_age"],
+        isy_disability_max_age=merged["isy_disability_max_age"],
         eligibility_valid_days=merged["eligibility_valid_days"],
         poverty_tables=tuple(sorted(tables, key=lambda t: t.effective)),
         llsil=llsil,
@@ -173,6 +196,7 @@ def _with_version(config: EligibilityConfig) -> EligibilityConfig:
             "war": config.work_authorization_required,
             "dw": config.dw_min_age,
             "wp": config.wp_min_age,
+            "isy": config.isy_disability_max_age,
             "valid": config.eligibility_valid_days,
             "tables": [(t.name, t.effective.isoformat(), {k: (v.sizes, v.each_additional) for k, v in sorted(t.areas.items())})
                        for t in config.poverty_tables],

@@ -19,7 +19,9 @@ from jobcenter_tui.domain.programs import PROGRAM_CODES
 from jobcenter_tui.domain.record import Barriers, SeekerRecord
 
 SELECTIVE_SERVICE_BORN_FROM = date(1960, 1, 1)
-BAD_DISCHARGES = frozenset({"dishonorable", "bad_conduct"})
+# 38 USC 4211(4)(A), 101(2): "other than dishonorable" -- a bad-conduct discharge qualifies (rules 2026.2).
+DISQUALIFYING_DISCHARGES = frozenset({"dishonorable"})
+SECONDARY_SCHOOL = frozenset({"in_secondary", "in_alternative"})
 NO_DIPLOMA = frozenset({"none", "certificate_of_attendance_iep"})
 _NO_BARRIERS = Barriers()
 
@@ -97,8 +99,7 @@ def money(value: Decimal | int) -> str:
 # --- derived facts -------------------------------------------------------------------------------
 
 
-def _threshold(rec: SeekerRecord, cfg: EligibilityConfig, size: int, table) -> tuple[int, str]:  # type: ignore[no-untyped-def]
-    state = rec.address.state if rec.address else None
+def _threshold(rec: SeekerRecord, cfg: EligibilityConfig, size: int, table, state: str | None) -> tuple[int, str]:  # type: ignore[no-untyped-def]
     hhs = table.guideline(state, size)
     label = table.name
     if rec.llsil_region and cfg.llsil is not None:
@@ -108,6 +109,19 @@ def _threshold(rec: SeekerRecord, cfg: EligibilityConfig, size: int, table) -> t
     if state in ("AK", "HI"):
         label = f"{table.name}, {'Alaska' if state == 'AK' else 'Hawaii'}"
     return hhs, label
+
+
+def _state(rec: SeekerRecord, table, size: int, amount: Decimal | int, cfg: EligibilityConfig) -> tuple[str | None, bool]:  # type: ignore[no-untyped-def]
+    """The state whose guideline applies, and whether it is known well enough (rules 2026.2).
+
+    With no state, the 48-state table applies only when Alaska's and Hawaii's tables would give
+    the same low-income answer; otherwise the state is needed.
+    """
+    state = rec.address.state if rec.address else None
+    if state is not None:
+        return state, True
+    answers = {amount <= _threshold(rec, cfg, size, table, area)[0] for area in table.areas}
+    return None, len(answers) == 1
 
 
 def _income_test(rec: SeekerRecord, as_of: date, cfg: EligibilityConfig) -> Fact:
@@ -121,7 +135,10 @@ def _income_test(rec: SeekerRecord, as_of: date, cfg: EligibilityConfig) -> Fact
     if missing:
         return unknown(*missing)
     assert size is not None and amount is not None
-    limit, label = _threshold(rec, cfg, size, table)
+    state, settled = _state(rec, table, size, amount, cfg)
+    if not settled:
+        return unknown("address.state")
+    limit, label = _threshold(rec, cfg, size, table, state)
     family = f"a family of {size}"
     if amount <= limit:
         return yes(f"Family income {money(amount)} is at or under the {money(limit)} low-income limit for {family} ({label})")
@@ -140,7 +157,10 @@ def _disability_income_test(rec: SeekerRecord, as_of: date, cfg: EligibilityConf
                        reason=f"no poverty guideline table is configured for {as_of.isoformat()}")
     if own is None:
         return unknown("income.annual_individual_income")
-    limit, label = _threshold(rec, cfg, 1, table)
+    state, settled = _state(rec, table, 1, own, cfg)
+    if not settled:
+        return unknown("address.state")
+    limit, label = _threshold(rec, cfg, 1, table, state)
     if own <= limit:
         return yes(f"Has a disability and own income {money(own)} is at or under the {money(limit)} limit for a family of one ({label})")
     return no(f"Own income {money(own)} of a person with a disability is over the {money(limit)} limit for a family of one ({label})")
@@ -217,7 +237,10 @@ def selective_service(rec: SeekerRecord, as_of: date, age: int) -> Fact:
         return yes(f"must register with Selective Service by {deadline.isoformat()} (30 days after his 18th birthday)")
     if age < 26:
         return no("must register with Selective Service")
-    if ss is not None and ss.not_knowing_and_willful:
+    finding = ss.not_knowing_and_willful if ss else None
+    if finding is None:  # absent is never "no" (rules 2026.2): ask for the finding
+        return unknown("selective_service.not_knowing_and_willful")
+    if finding:
         return yes("not registered with Selective Service, but a documented finding says the failure was not knowing and willful")
     return no("no finding that the failure to register was not knowing and willful")
 
@@ -238,8 +261,8 @@ def eligible_veteran(rec: SeekerRecord) -> Fact:
     service = all_(
         known(days, "veteran.active_duty_days", days is not None and days > 180,
               if_false=f"{days} days of active duty is not more than 180"),
-        known(discharge, "veteran.discharge", discharge not in BAD_DISCHARGES,
-              if_false="a dishonorable or bad-conduct discharge does not qualify"),
+        known(discharge, "veteran.discharge", discharge not in DISQUALIFYING_DISCHARGES,
+              if_false="a dishonorable discharge does not qualify"),
     )
     result = any_(service, known(vet.service_connected_disability_discharge, "veteran.service_connected_disability_discharge"))
     if result.value is False:
@@ -257,7 +280,7 @@ def veteran_for_priority(rec: SeekerRecord) -> Fact:
     if status != "veteran":
         return no()
     assert vet is not None
-    return known(vet.discharge, "veteran.discharge", vet.discharge not in BAD_DISCHARGES)
+    return known(vet.discharge, "veteran.discharge", vet.discharge not in DISQUALIFYING_DISCHARGES)
 
 
 _NOT_AUTHORIZED = "not authorized to work in the US"
@@ -289,14 +312,15 @@ def _result(program: str, fact: Fact, priority_of_service: int | None = None, ca
 def _priority(rec: SeekerRecord, low: Fact) -> tuple[int | None, str]:
     """20 CFR 680.640: 1 veterans in a priority group, 2 others in one, 3 other veterans, 5 the rest."""
     vet = veteran_for_priority(rec)
+    who = "eligible spouse of a veteran" if rec.veteran is not None and rec.veteran.status == "eligible_spouse" else "veteran"
     assistance = _any_flag(rec, _ASSISTANCE_FLAGS)
     group = any_(low, _flag(rec, "barriers", "basic_skills_deficient", "basic skills deficient"), assistance)
     if vet.value is None or group.value is None:
         return None, ""
     why = "; ".join(group.reasons) or "low income, basic skills deficient or on public assistance"
     if group.value:
-        return (1, f"priority of service 1: veteran, and {why}") if vet.value else (2, f"priority of service 2: {why}")
-    return (3, "priority of service 3: veteran") if vet.value else (5, "")
+        return (1, f"priority of service 1: {who}, and {why}") if vet.value else (2, f"priority of service 2: {why}")
+    return (3, f"priority of service 3: {who}") if vet.value else (5, "")
 
 
 def _adult(rec: SeekerRecord, age: int, ss: Fact, low: Fact, cfg: EligibilityConfig) -> ProgramResult:
@@ -343,9 +367,11 @@ def _dislocation(rec: SeekerRecord) -> tuple[Fact, tuple[str, ...]]:
         fact = all_(ui, back)
         return (yes(f"dislocated: {label}, unlikely to return") if fact.value else fact), ()
     if reason == "military_separation":
+        if rec.veteran is not None and rec.veteran.status == "eligible_spouse":  # the discharge is not asked of a spouse
+            return no("a military separation counts only for the person who served, not for the spouse"), ()
         discharge = rec.veteran.discharge if rec.veteran else None
-        fact = known(discharge, "veteran.discharge", discharge not in BAD_DISCHARGES,
-                     if_false="a military separation with a dishonorable or bad-conduct discharge does not qualify",
+        fact = known(discharge, "veteran.discharge", discharge not in DISQUALIFYING_DISCHARGES,
+                     if_false="a military separation with a dishonorable discharge does not qualify",
                      if_true=f"dislocated: {label}")
         return fact, ()
     if reason == "closure_announced_no_date":
@@ -384,7 +410,9 @@ def _youth(rec: SeekerRecord, age: int, ss: Fact, adult_low: Fact, cfg: Eligibil
         if age < 14:
             age_fact = no(f"age {age} is under 14")
         elif age > 24:
-            age_fact = known(rec.disability, "disability", if_false=f"age {age} is over 24")
+            # only an in-school youth with a disability may be older, and only up to the state's limit
+            age_fact = (known(rec.disability, "disability", if_false=f"age {age} is over 24")
+                        if age <= cfg.isy_disability_max_age else no(f"age {age} is over 24"))
         else:
             age_fact = yes()
         return _result("WIOA_YOUTH", all_(work, ss, age_fact, unknown("education.school_status")))
@@ -419,7 +447,13 @@ def _youth(rec: SeekerRecord, age: int, ss: Fact, adult_low: Fact, cfg: Eligibil
     if age <= 21:
         age_fact = yes()
     else:
-        age_fact = known(rec.disability, "disability", if_false=f"age {age} is over 21 (in-school youth)")
+        # WIOA §129(a)(1)(C)(i): past 21 only with a disability, attending secondary school under State law,
+        # up to isy_disability_max_age (rules 2026.2)
+        over = f"age {age} is over 24" if age > 24 else f"age {age} is over 21 (in-school youth)"
+        if school not in SECONDARY_SCHOOL or age > cfg.isy_disability_max_age:
+            return _result("WIOA_YOUTH", all_(work, ss, no(over)))
+        age_fact = known(rec.disability, "disability", if_false=over,
+                         if_true=f"has a disability and attends secondary school (up to age {cfg.isy_disability_max_age})")
         if age_fact.value is False:
             return _result("WIOA_YOUTH", all_(work, ss, age_fact))
     common = _youth_barriers(rec, bar)
@@ -449,11 +483,14 @@ def _jvsg(rec: SeekerRecord, age: int, low: Fact, as_of: date, cfg: EligibilityC
     vet = rec.veteran
     bar = rec.barriers or _NO_BARRIERS
     level = rec.education.highest_level if rec.education else None
-    separated = vet.separation_date if vet else None
+    # An eligible spouse is never asked the veteran-only answers: they never count and are never missing.
+    served = vet if vet is not None and vet.status == "veteran" else None
+    separated = served.separation_date if served else None
     weeks = rec.employment.weeks_unemployed if rec.employment else None
     significant = any_(
-        known(vet.disabled_veteran if vet else None, "veteran.disabled_veteran", if_true="disabled veteran"),
-        known(vet.special_disabled_veteran if vet else None, "veteran.special_disabled_veteran", if_true="special disabled veteran"),
+        known(served.disabled_veteran, "veteran.disabled_veteran", if_true="disabled veteran") if served else FALSE,
+        known(served.special_disabled_veteran, "veteran.special_disabled_veteran",
+              if_true="special disabled veteran") if served else FALSE,
         _barrier(bar, "homeless", "homeless"),
         _barrier(bar, "released_from_incarceration_within_12_months", "released from incarceration within 12 months"),
         known(level, "education.highest_level", level in NO_DIPLOMA, if_true="no high school diploma or equivalency"),
@@ -462,9 +499,9 @@ def _jvsg(rec: SeekerRecord, age: int, low: Fact, as_of: date, cfg: EligibilityC
         all_(
             known(separated, "veteran.separation_date", separated is not None and separated >= _three_years_before(as_of)),
             known(weeks, "employment.weeks_unemployed", weeks is not None and weeks >= 27),
-        ) if not (separated is not None and separated < _three_years_before(as_of)) else no(),
-        known(vet.transitioning_service_member if vet else None, "veteran.transitioning_service_member",
-              if_true="transitioning service member"),
+        ) if served and not (separated is not None and separated < _three_years_before(as_of)) else FALSE,
+        known(served.transitioning_service_member, "veteran.transitioning_service_member",
+              if_true="transitioning service member") if served else FALSE,
         if_none="no significant barrier to employment",
     )
     return _result("JVSG", all_(work, veteran, significant))
@@ -478,7 +515,7 @@ def _taa(rec: SeekerRecord, cfg: EligibilityConfig) -> ProgramResult:
         covered = unknown("taa.certified")
     elif not taa.certified:
         covered = no("not covered by a certified petition")
-    elif not taa.petition_number:
+    elif not (taa.petition_number or "").strip():  # a blank petition number is no petition number
         covered = unknown("taa.petition_number")
     else:
         covered = yes(f"covered by certified petition {taa.petition_number}")
