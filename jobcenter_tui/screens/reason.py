@@ -9,8 +9,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from jobcenter_tui.widgets.service_call import Resilient
 
-class ReasonModal(ModalScreen[str | None]):
+
+class ReasonModal(Resilient, ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="reason.cancel")]
 
     def __init__(self, prompt: str, *, required: str = "A reason is needed; it is recorded in the audit log.") -> None:

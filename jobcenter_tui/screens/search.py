@@ -7,7 +7,7 @@ result that arrives for text no longer in the box is dropped. Enter opens the hi
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -16,11 +16,12 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label
 
 from jobcenter_tui.services.search import SearchPage
+from jobcenter_tui.widgets.service_call import Failure, ServiceCaller
 
 DEBOUNCE_SECONDS = 0.25
 
 
-class SearchScreen(Screen[None]):
+class SearchScreen(ServiceCaller, Screen[None]):
     AUTO_FOCUS = "#search-box"
     BINDINGS = [
         Binding("escape", "close", "Close", id="search.close"),
@@ -72,11 +73,14 @@ class SearchScreen(Screen[None]):
         self.query_one("#search-message", Label).update("Searching…")
         self._run(text, page)
 
-    @work(thread=True, exclusive=True, group="search")
     def _run(self, text: str, page: int) -> None:
-        app = self.app
-        result = app.services.search.search(app.actor, text, page=page)  # type: ignore[attr-defined]
-        self.post_message(self.Results(text, result))
+        self.call_service(lambda s, a: s.search.search(a, text, page=page),
+                          done=lambda result: self.post_message(self.Results(text, result)),
+                          failed=self._refused, group="search", exclusive=True)
+
+    def _refused(self, failure: Failure) -> bool:
+        self.query_one("#search-message", Label).update(failure.message)
+        return not failure.is_incident
 
     def on_search_screen_results(self, message: Results) -> None:
         if message.text != self.query_one("#search-box", Input).value:

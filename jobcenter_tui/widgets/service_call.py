@@ -144,12 +144,11 @@ def call_service(
     return node.run_worker(run, name=where, group=group, exclusive=exclusive, thread=True, exit_on_error=False)
 
 
-class ServiceCaller:
-    """Mixin for screens and widgets: ``self.services``, ``self.actor`` and ``self.call_service``.
+class Resilient:
+    """Mixin for screens and widgets: a bug in one of its handlers does not stop it.
 
-    It also keeps the node alive after a bug in one of its handlers: Textual stops a node's
-    message loop (and, by default, the app) on an unhandled exception; here it becomes an incident
-    dialog and the node goes on handling keys.
+    Textual ends a node's message loop (and, by default, the app) on an unhandled exception; here
+    it becomes an incident dialog (see the app's error policy) and the node goes on handling keys.
     """
 
     async def _dispatch_message(self, message: Any) -> None:
@@ -157,6 +156,10 @@ class ServiceCaller:
             await super()._dispatch_message(message)  # type: ignore[misc]
         except Exception as error:  # noqa: BLE001 - the console never exits on an error
             cast("DOMNode", self).app._handle_exception(error)
+
+
+class ServiceCaller(Resilient):
+    """Mixin for screens and widgets: ``self.services``, ``self.actor`` and ``self.call_service``."""
 
     @property
     def services(self) -> Services:
