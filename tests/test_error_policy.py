@@ -303,7 +303,7 @@ async def test_the_kiosk_never_shows_a_traceback_or_what_was_typed(quick: Servic
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     """A fault while saving a kiosk registration: the seeker sees a dialog with an id, nothing else."""
     def broken_register(actor, record, **kwargs):  # type: ignore[no-untyped-def]
-        ssn, name, born, phone = record.get("ssn"), record.get("first_name"), record.get("date_of_birth"), record.get("phone")
+        ssn, name, born, phone = record.get("ssn"), record.get("first_name"), record.get("date_of_birth"), record.get("phone")  # noqa: F841
         raise RuntimeError("the store layer failed")  # the locals above hold what the seeker typed
 
     monkeypatch.setattr(quick.registration, "register", broken_register)
