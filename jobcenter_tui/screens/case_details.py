@@ -55,7 +55,7 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
         Binding("escape", "close", "Back", id="case.close"),
         Binding("u", "upgrade", "Upgrade", id="case.upgrade"),
         Binding("r", "reveal", "Reveal SSN", id="case.reveal"),
-        Binding("d", "determine", "Record eligibility", id="case.determine"),
+        Binding("d", "determine", "Determine", id="case.determine"),
         Binding("f5", "reload", "Refresh", id="case.reload"),
         *(Binding(str(n), f"show_tab({n})", f"Tab {n}: {pane.TITLE}", id=f"case.tab{n}", show=False)
           for n, pane in enumerate(PANES, start=1)),
@@ -79,7 +79,7 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
             for pane in PANES:
                 with TabPane(pane.TITLE, id=f"tab-{pane.KEY}"):
                     yield pane(self.seeker_id)
-        yield Footer()
+        yield Footer(compact=True)  # the keys of a pane and of the record fit 80 columns
 
     def on_mount(self) -> None:
         self._load_header()
