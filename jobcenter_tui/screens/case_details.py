@@ -273,7 +273,7 @@ class CaseDetailsScreen(Screen[None]):
         if flags:
             header.append("  · " + ", ".join(flags), style="bold")
         self.query_one("#case-header", Static).update(header)
-        self.app.sub_title = d.name
+        self.sub_title = d.name  # this screen's title only: the others keep theirs
 
     def _fill_programs(self, rows: list[Any], determination: Any) -> None:
         note = self.query_one("#programs-note", Label)
@@ -706,7 +706,6 @@ class CaseDetailsScreen(Screen[None]):
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
 
     def action_close(self) -> None:
-        self.app.sub_title = self._actor.display_name if self._actor else ""
         self.dismiss(None)
 
 
