@@ -8,7 +8,7 @@ import pytest
 from textual import events
 from textual.widgets import DataTable, Header, Input, Label, Static
 
-from jobcenter_tui.app import JobCenterApp, KioskApp
+from jobcenter_tui.app import KioskApp
 from jobcenter_tui.screens.case_details import CaseDetailsScreen
 from jobcenter_tui.screens.duplicates import DuplicatesModal
 from jobcenter_tui.screens.kiosk_welcome import KioskWelcomeScreen
@@ -18,7 +18,18 @@ from jobcenter_tui.screens.search import SearchScreen
 from jobcenter_tui.services import kiosk_actor, system_actor
 from jobcenter_tui.widgets.question_form import widget_id
 
-from .test_front_desk_ui import DANA, LUIS, TWIN, choose, error_at, next_page, search_for, settle, staff_app, type_into
+from .test_front_desk_ui import (
+    DANA,
+    LUIS,
+    TWIN,
+    choose,
+    error_at,
+    next_page,
+    search_for,
+    settle,
+    staff_app,
+    type_into,
+)
 
 
 @pytest.fixture

@@ -14,7 +14,13 @@ from typer.testing import CliRunner
 from jobcenter_tui.cli import app as cli
 from jobcenter_tui.domain.eligibility import evaluate
 from jobcenter_tui.domain.eligibility.config import build_config
-from jobcenter_tui.domain.questions import QUESTIONS, Context, label_for, labels_for, visible_pages
+from jobcenter_tui.domain.questions import (
+    QUESTIONS,
+    Context,
+    label_for,
+    labels_for,
+    visible_pages,
+)
 from jobcenter_tui.domain.record import parse_record
 from jobcenter_tui.domain.search_query import parse_query
 from jobcenter_tui.domain.ssn import Ssn

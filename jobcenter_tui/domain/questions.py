@@ -623,6 +623,20 @@ def readable(text: str) -> str:
     return text
 
 
-__all__ = ["PAGES", "QUESTIONS", "Answers", "Context", "Page", "Question", "answers_to_record", "birth_date_problem",
-           "label_for", "labels_for", "page_errors", "readable", "record_to_answers", "visible_pages",
-           "questions_for_section"]
+__all__ = [
+    "PAGES",
+    "QUESTIONS",
+    "Answers",
+    "Context",
+    "Page",
+    "Question",
+    "answers_to_record",
+    "birth_date_problem",
+    "label_for",
+    "labels_for",
+    "page_errors",
+    "questions_for_section",
+    "readable",
+    "record_to_answers",
+    "visible_pages",
+]

@@ -48,9 +48,7 @@ class DuplicatesModal(ModalScreen[tuple[str, str] | None]):
                 yield Button("Back (esc)", id="dup-back")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "distinct" and self.ssn_owner is not None:
-            return False
-        return True
+        return not (action == "distinct" and self.ssn_owner is not None)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

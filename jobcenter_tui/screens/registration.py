@@ -36,8 +36,12 @@ from jobcenter_tui.domain.questions import (
 )
 from jobcenter_tui.domain.record import RecordInvalid
 from jobcenter_tui.services.errors import InvalidInput
-from jobcenter_tui.services.registration import BirthDateLimits, DuplicateCandidate, DuplicatesFound
-from jobcenter_tui.widgets.question_form import QuestionForm, widget_id
+from jobcenter_tui.services.registration import (
+    BirthDateLimits,
+    DuplicateCandidate,
+    DuplicatesFound,
+)
+from jobcenter_tui.widgets.question_form import QuestionForm
 
 REVIEW = "review"
 
@@ -68,6 +72,7 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
         self.errors_from_save: dict[str, str] = {}
         self._busy = False
         self.limits = BirthDateLimits(MIN_AGE, MAX_AGE)  # until the store's wp_min_age has been read
+        self._why: dict[str, str] = {}  # program → its reasons and missing answers, in full
 
     @property
     def ctx(self) -> Context:
@@ -268,6 +273,7 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
                 lines.append(q.display(self.answers.get(q.path)) + "\n")
         return VerticalScroll(Label("Eligibility preview", classes="section-title"),
                               DataTable(id="review-eligibility", cursor_type="row"),
+                              Label("", id="review-why", markup=False),
                               Label("Answers", classes="section-title"), Static(lines, id="review-answers"), id="review")
 
     def _preview(self) -> None:
@@ -326,10 +332,12 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
             table = self.query_one("#review-eligibility", DataTable)
             table.clear(columns=True)
             table.add_columns("Program", "Status", "Why")
+            self._why = {}
             for p in message.payload.programs:
                 why = "; ".join(readable(r) for r in p.reasons)
                 if p.missing:  # labels, never field paths
                     why += ("; " if why else "") + "missing: " + labels_for(p.missing)
+                self._why[p.program] = f"{program_name(p.program)}: {why}" if why else ""
                 table.add_row(Text(program_name(p.program)), p.status.replace("_", " "), Text(why), key=p.program)
         elif message.kind == "preview-invalid" and self.page_key == REVIEW:
             await self._back_to_errors({e["field"]: e["message"] for e in message.payload})
@@ -337,6 +345,11 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
             await self._back_to_errors(message.payload)
         elif message.kind == "saved":
             self.dismiss(("created", message.payload.id))
+
+    @on(DataTable.RowHighlighted, "#review-eligibility")
+    def _explain(self, event: DataTable.RowHighlighted) -> None:
+        """The whole of "Why" for the program under the cursor: at 80 columns the cell is cut."""
+        self.query_one("#review-why", Label).update(self._why.get(str(event.row_key.value), ""))
 
     async def _back_to_errors(self, errors: dict[str, str]) -> None:
         """Take the person to the first page with a bad answer and to that answer, its message in view."""

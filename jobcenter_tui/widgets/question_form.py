@@ -40,9 +40,9 @@ class QuestionForm(VerticalScroll, can_focus=False):
     QuestionForm .q-line Input, QuestionForm .q-line Select { width: 1fr; }
     QuestionForm .q-line SelectionList { width: 1fr; height: auto; max-height: 7; }
     QuestionForm .q-line TextArea { width: 1fr; height: 6; }
-    QuestionForm .q-error { color: $error; padding-left: 34; height: auto; display: none; }
+    QuestionForm .q-error { color: $error; padding-left: 34; width: 100%; height: auto; display: none; }
     QuestionForm .q-error.-shown { display: block; }
-    QuestionForm .q-help { color: $text-muted; padding-left: 34; height: auto; text-style: italic; }
+    QuestionForm .q-help { color: $text-muted; padding-left: 34; width: 100%; height: auto; text-style: italic; }
     """
 
     class Changed(Message):
