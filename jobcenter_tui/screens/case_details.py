@@ -116,10 +116,6 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
         if message.kinds & {RECORD, DETERMINATION, ENROLLMENT}:
             self._load_header()
 
-    def on_screen_resume(self) -> None:
-        if self.detail is not None:
-            self.app.sub_title = self.detail.name
-
     def on_screen_suspend(self) -> None:
         self._mask()
 
@@ -137,8 +133,7 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
     def _header_loaded(self, loaded: tuple[SeekerDetail, DeterminationView | None]) -> None:
         self.detail, self.determination = loaded
         self._show_header()
-        if self.is_current:
-            self.app.sub_title = self.detail.name
+        self.sub_title = self.detail.name  # this screen's title only: the others keep theirs
         self.refresh_bindings()
 
     def _header_failed(self, failure: Failure) -> bool:
@@ -322,5 +317,4 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
 
     def action_close(self) -> None:
         self._mask()
-        self.app.sub_title = self.actor.display_name
         self.dismiss(None)

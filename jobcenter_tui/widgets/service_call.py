@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, cast
 
 from textual.worker import Worker, get_current_worker
 
-from jobcenter_tui.domain.questions import QUESTIONS
+from jobcenter_tui.domain.questions import label_for, readable
 from jobcenter_tui.services.errors import InvalidInput, StaleRecord, StoreBusy, as_refusal
 
 if TYPE_CHECKING:
@@ -82,17 +82,8 @@ def describe_failure(error: BaseException, host: FailureHost, where: str) -> Fai
     return Failure("refused", str(refusal))
 
 
-def label_for(path: str) -> str:
-    """A question's label for a field path; never the path itself."""
-    question = QUESTIONS.get(path)
-    if question is not None:
-        return question.label
-    last = path.rsplit(".", 1)[-1].split("[", 1)[0]
-    return last.replace("_", " ").capitalize()
-
-
 def _invalid_message(errors: dict[str, str]) -> str:
-    parts = [f"{label_for(path)}: {message}" for path, message in errors.items()]
+    parts = [f"{label_for(path)}: {readable(message)}" for path, message in errors.items()]
     return "Fix the answers marked: " + "; ".join(parts) if parts else "Fix the answers marked."
 
 
