@@ -25,7 +25,7 @@ from jobcenter_tui.domain.record import parse_record
 from jobcenter_tui.domain.search_query import parse_query
 from jobcenter_tui.domain.ssn import Ssn
 from jobcenter_tui.services import kiosk_actor, system_actor
-from jobcenter_tui.services.eligibility import shipped_data
+from jobcenter_tui.services.common import shipped_data
 from jobcenter_tui.services.errors import InvalidInput
 from jobcenter_tui.services.registration import SsnOnFile
 

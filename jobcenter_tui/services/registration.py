@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from jobcenter_tui.db.models import ConfigEntry, EligibilityDetermination, JobSeeker, PossibleDuplicate, Staff
+from jobcenter_tui.db.models import EligibilityDetermination, JobSeeker, PossibleDuplicate, Staff
 from jobcenter_tui.domain.eligibility import EligibilityConfig, evaluate
 from jobcenter_tui.domain.matching import Person, match_reasons
 from jobcenter_tui.domain.permissions import Actor, Privilege
@@ -17,7 +17,7 @@ from jobcenter_tui.domain.questions import MAX_AGE, birth_date_problem
 from jobcenter_tui.domain.record import RecordInvalid, SeekerRecord, parse_record
 from jobcenter_tui.domain.ssn import Ssn, SsnError, mask_last4
 from jobcenter_tui.services.audit import AuditEvent, append_audit_events
-from jobcenter_tui.services.common import config_from_entries, determination_row, display_name, next_sequence
+from jobcenter_tui.services.common import determination_row, display_name, eligibility_config, next_sequence
 from jobcenter_tui.services.eligibility import llsil_problems
 from jobcenter_tui.services.errors import InvalidInput, ServiceError
 from jobcenter_tui.services.seeker_mapping import record_columns
@@ -145,7 +145,7 @@ class RegistrationService:
     def birth_date_limits(self) -> BirthDateLimits:
         """``wp_min_age`` of the store (nobody younger is served) and the oldest plausible age."""
         with self._s.db.session() as session:
-            cfg = config_from_entries({e.key: e.value for e in session.exec(select(ConfigEntry)).all()})
+            cfg = eligibility_config(session)
         return BirthDateLimits(cfg.wp_min_age, MAX_AGE)
 
     def find_duplicates(self, actor: Actor, data: dict[str, Any], *, exclude: str | None = None) -> list[DuplicateCandidate]:
@@ -172,7 +172,7 @@ class RegistrationService:
         except RecordInvalid as exc:
             raise InvalidInput(exc.errors) from None
         with self._s.db.session(write=True) as session:
-            cfg = config_from_entries({e.key: e.value for e in session.exec(select(ConfigEntry)).all()})
+            cfg = eligibility_config(session)
             problems = store_problems(session, record, cfg)
             born = birth_date_problem(record.date_of_birth, self._s.today(), min_age=cfg.wp_min_age, max_age=MAX_AGE)
             if born:
