@@ -338,3 +338,66 @@ async def test_the_kiosk_never_shows_a_traceback_or_what_was_typed(quick: Servic
     for secret in ("219-09-8888", "219098888", "785-555-0177", "1995-07-07", "Kim"):
         assert secret not in elsewhere, secret
     assert app.return_code in (None, 0)
+
+
+# --- the registration wizard -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["refused", "stale", "busy"])
+async def test_registration_save_keeps_every_answer(quick: Services, kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = JobCenterApp(quick, actor=quick.staff.actor_for("cm"))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f3")
+        await settle(app, pilot)
+        wizard = app.screen
+        assert isinstance(wizard, RegistrationScreen)
+        wizard.answers.update(first_name="Ray", last_name="Okafor", date_of_birth=__import__("datetime").date(1990, 5, 5))
+        await wizard.show_page("review")
+        await settle(app, pilot)
+        if kind != "busy":
+            monkeypatch.setattr(quick.registration, "register", refuse(kind))
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+        else:
+            with store_locked(quick):
+                await pilot.press("ctrl+s")
+                await settle(app, pilot)
+        assert app.is_running and app.screen is wizard and wizard.page_key == "review"
+        assert EXPECTED[kind] in str(wizard.query_one("#wizard-status", Label).render())
+        assert wizard.answers["first_name"] == "Ray" and wizard.answers["last_name"] == "Okafor"
+        if kind == "busy":  # Save works again once the lock is gone
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+            assert isinstance(app.screen, CaseDetailsScreen)
+    assert len(quick.search.search(system_actor(), "okafor").rows) == (1 if kind == "busy" else 0)
+
+
+# --- the enrollment wizard's attestation ------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["refused", "stale", "busy"])
+async def test_enrollment_attestation_survives(quick: Services, kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual.widgets import SelectionList
+
+    from jobcenter_tui.screens.enroll import EnrollScreen
+
+    detail = quick.seekers.get(system_actor(), SEEKER)
+    quick.seekers.update(system_actor(), SEEKER, {"authorized_to_work": True}, expected_version=detail.version)
+    app = JobCenterApp(quick, actor=quick.staff.actor_for("cm"))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.push_screen(EnrollScreen(quick.seekers.get(system_actor(), SEEKER), "WP"))
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, EnrollScreen) and screen.phase == "attest"
+        screen.query_one("#" + widget_id("verified"), SelectionList).select("identity")
+        await pilot.pause()
+        if kind != "busy":
+            monkeypatch.setattr(quick.enrollments, "enroll", refuse(kind))
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+        else:
+            with store_locked(quick):
+                await pilot.press("ctrl+s")
+                await settle(app, pilot)
+        assert app.is_running and app.screen is screen and screen.phase == "attest"
+        assert EXPECTED[kind] in str(screen.query_one("#enroll-status", Label).render())
+        assert list(screen.query_one("#" + widget_id("verified"), SelectionList).selected) == ["identity"]

@@ -35,7 +35,7 @@ class MainScreen(ServiceCaller, Screen[None]):
     _arrived = True  # the next counts put the focus on the first list with something in it
 
     def compose(self) -> ComposeResult:
-        actor = self.app.actor  # type: ignore[attr-defined]
+        actor = self.actor
         yield Header()
         with Vertical(id="main-body"):
             with Horizontal(id="who", classes="panel"):
@@ -54,7 +54,7 @@ class MainScreen(ServiceCaller, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        actor = self.app.actor  # type: ignore[attr-defined]
+        actor = self.actor
         self.query_one("#who").border_title = "Signed in"
         self.query_one("#access").border_title = "Program access (enrollments)"
         self.query_one("#recontacts-panel").border_title = "Recontacts due (your notes)"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -34,19 +34,18 @@ from jobcenter_tui.domain.questions import (
     readable,
     visible_pages,
 )
-from jobcenter_tui.domain.record import RecordInvalid
-from jobcenter_tui.services.errors import InvalidInput
 from jobcenter_tui.services.registration import (
     BirthDateLimits,
     DuplicateCandidate,
     DuplicatesFound,
 )
 from jobcenter_tui.widgets.question_form import QuestionForm
+from jobcenter_tui.widgets.service_call import Failure, ServiceCaller
 
 REVIEW = "review"
 
 
-class RegistrationScreen(Screen[tuple[str, str] | None]):
+class RegistrationScreen(ServiceCaller, Screen[tuple[str, str] | None]):
     """Dismisses with ("created", id), ("open", existing id) or None when discarded."""
 
     BINDINGS = [
@@ -76,7 +75,7 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
 
     @property
     def ctx(self) -> Context:
-        return Context(self.app.services.today(), self.audience, self.limits.min_age, self.limits.max_age)  # type: ignore[attr-defined]
+        return Context(self.services.today(), self.audience, self.limits.min_age, self.limits.max_age)
 
     @property
     def kiosk(self) -> bool:
@@ -99,10 +98,28 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
         self._dress(self.page_key)
         self._load_limits()
 
-    @work(thread=True, exclusive=True, group="wizard-limits")
     def _load_limits(self) -> None:
-        limits = self.app.services.registration.birth_date_limits()  # type: ignore[attr-defined]
-        self.post_message(self.Checked("limits", limits))
+        self._call(lambda s, a: s.registration.birth_date_limits(), "limits", group="wizard-limits")
+
+    def _call(self, call: Any, kind: str, *, group: str = "wizard") -> None:
+        """A service call whose answer comes back as a ``Checked(kind)`` message; refusals go to ``_refused``."""
+        self.call_service(call, done=lambda result: self.post_message(self.Checked(kind, result)),
+                          failed=self._refused, group=group, exclusive=True)
+
+    def _refused(self, failure: Failure) -> bool:
+        """Duplicates and bad answers are steps of the wizard; anything else is said on the status line.
+
+        Either way every answer typed stays, and Save (or Next) can be pressed again.
+        """
+        if isinstance(failure.refusal, DuplicatesFound):
+            self.post_message(self.Checked("duplicates-at-save", failure.refusal.candidates))
+            return True
+        if failure.kind == "invalid":
+            self.post_message(self.Checked("invalid", failure.field_errors))
+            return True
+        self._busy = False
+        self._status(failure.message)
+        return not failure.is_incident
 
     # --- pages ---------------------------------------------------------------------------------
 
@@ -219,11 +236,8 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
 
     # --- duplicates ----------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="wizard")
     def _check_duplicates(self, record: dict[str, Any]) -> None:
-        app = self.app
-        found = app.services.registration.find_duplicates(app.actor, record)  # type: ignore[attr-defined]
-        self.post_message(self.Checked("duplicates", found))
+        self._call(lambda s, a: s.registration.find_duplicates(a, record), "duplicates")
 
     def _ask_about(self, candidates: list[DuplicateCandidate], then_save: bool) -> None:
         """Open a probable match or say "different person"; an SSN on file offers only its record."""
@@ -282,13 +296,16 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
     def _account_type(self) -> str:
         return "self_service" if self.kiosk else "staff_assisted"
 
-    @work(thread=True, exclusive=True, group="preview")
     def _run_preview(self, record: dict[str, Any]) -> None:
-        try:
-            result = self.app.services.eligibility.preview(record)  # type: ignore[attr-defined]
-            self.post_message(self.Checked("preview", result))
-        except RecordInvalid as exc:
-            self.post_message(self.Checked("preview-invalid", exc.errors))
+        def refused(failure: Failure) -> bool:
+            if failure.kind == "invalid":
+                self.post_message(self.Checked("preview-invalid", failure.field_errors))
+                return True
+            return False
+
+        self.call_service(lambda s, a: s.eligibility.preview(record),
+                          done=lambda result: self.post_message(self.Checked("preview", result)),
+                          failed=refused, group="preview", exclusive=True)
 
     def action_save(self) -> None:
         if self.page_key != REVIEW or self._busy:
@@ -297,17 +314,9 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
         self.query_one("#wizard-status", Label).update("Saving…")
         self._save(answers_to_record(self.answers, self.ctx, account_type=self._account_type()), tuple(self.distinct_from))
 
-    @work(thread=True, exclusive=True, group="wizard")
     def _save(self, record: dict[str, Any], distinct: tuple[str, ...]) -> None:
-        app = self.app
-        try:
-            made = app.services.registration.register(app.actor, record, distinct_from=distinct,  # type: ignore[attr-defined]
-                                                      source="kiosk" if self.kiosk else "wizard")
-            self.post_message(self.Checked("saved", made))
-        except DuplicatesFound as exc:
-            self.post_message(self.Checked("duplicates-at-save", exc.candidates))
-        except InvalidInput as exc:
-            self.post_message(self.Checked("invalid", exc.errors))
+        source = "kiosk" if self.kiosk else "wizard"
+        self._call(lambda s, a: s.registration.register(a, record, distinct_from=distinct, source=source), "saved")
 
     async def on_registration_screen_checked(self, message: Checked) -> None:
         if message.kind == "limits":
@@ -340,7 +349,7 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
                 self._why[p.program] = f"{program_name(p.program)}: {why}" if why else ""
                 table.add_row(Text(program_name(p.program)), p.status.replace("_", " "), Text(why), key=p.program)
         elif message.kind == "preview-invalid" and self.page_key == REVIEW:
-            await self._back_to_errors({e["field"]: e["message"] for e in message.payload})
+            await self._back_to_errors(message.payload)
         elif message.kind == "invalid":
             await self._back_to_errors(message.payload)
         elif message.kind == "saved":

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, cast
 from textual.worker import Worker, get_current_worker
 
 from jobcenter_tui.domain.questions import label_for, readable
-from jobcenter_tui.services.errors import InvalidInput, StaleRecord, StoreBusy, as_refusal
+from jobcenter_tui.services.errors import InvalidInput, Refusal, StaleRecord, StoreBusy, as_refusal
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -46,6 +46,7 @@ class Failure:
     message: str
     field_errors: dict[str, str] = field(default_factory=dict)  # question path -> message (kind "invalid")
     incident_id: str | None = None
+    refusal: Refusal | None = None  # the refusal itself, for screens that act on its details
 
     @property
     def is_incident(self) -> bool:
@@ -70,16 +71,16 @@ def describe_failure(error: BaseException, host: FailureHost, where: str) -> Fai
         return Failure("incident", f"Something went wrong (incident {incident}). Nothing was saved; what you "
                                    "typed is kept. Quote the incident id to your administrator.", incident_id=incident)
     if isinstance(refusal, StoreBusy):
-        return Failure("busy", str(refusal))
+        return Failure("busy", str(refusal), refusal=refusal)
     if isinstance(refusal, StaleRecord):
-        return Failure("stale", str(refusal))
+        return Failure("stale", str(refusal), refusal=refusal)
     if isinstance(refusal, InvalidInput):
-        return Failure("invalid", _invalid_message(refusal.errors), dict(refusal.errors))
+        return Failure("invalid", _invalid_message(refusal.errors), dict(refusal.errors), refusal=refusal)
     errors = getattr(refusal, "errors", None)  # RecordInvalid: a list of {"field", "message"}
     if isinstance(errors, list) and all(isinstance(e, dict) and "field" in e for e in errors):
         fields = {e["field"]: e["message"] for e in errors}
-        return Failure("invalid", _invalid_message(fields), fields)
-    return Failure("refused", str(refusal))
+        return Failure("invalid", _invalid_message(fields), fields, refusal=refusal)
+    return Failure("refused", str(refusal), refusal=refusal)
 
 
 def _invalid_message(errors: dict[str, str]) -> str:
