@@ -26,7 +26,7 @@ from jobcenter_tui.domain.search_query import parse_query
 from jobcenter_tui.domain.ssn import Ssn
 from jobcenter_tui.services import kiosk_actor, system_actor
 from jobcenter_tui.services.common import shipped_data
-from jobcenter_tui.services.errors import InvalidInput
+from jobcenter_tui.services.errors import InvalidInput, ServiceError
 from jobcenter_tui.services.registration import SsnOnFile
 
 TODAY = date(2026, 6, 15)
@@ -206,6 +206,11 @@ def test_a_kiosk_registration_with_an_ssn_on_file_keeps_it_for_staff(services, a
     assert services.keyring.decrypt(held.ssn_cipher).reveal() == "219-09-9999"  # kept, encrypted
     assert b"219099999" not in held.ssn_cipher and held.ssn_index == services.keyring.blind_index(Ssn("219-09-9999"))
     assert holders == 1
+    review = services.duplicates.open(admin)
+    assert [d.holds_ssn for d in review] == [True]
+    with pytest.raises(ServiceError, match="cannot be two different people"):  # one SSN, one person
+        services.duplicates.mark_distinct(admin, review[0].id)
+    assert services.duplicates.open(admin)[0].id == review[0].id
 
 
 def test_registration_refuses_an_implausible_age(services, admin) -> None:  # type: ignore[no-untyped-def]

@@ -230,6 +230,7 @@ class PossibleDuplicateView:
     other_name: str
     reasons: tuple[str, ...]
     created_at: Any
+    holds_ssn: bool = False  # the kiosk's SSN is the other record's: never "different people"
 
 
 class DuplicateReview:
@@ -251,7 +252,7 @@ class DuplicateReview:
             ).all()
             return [PossibleDuplicateView(r.id, a_.id, display_name(a_.first_name, a_.middle_name, a_.last_name, a_.suffix),
                                           b_.id, display_name(b_.first_name, b_.middle_name, b_.last_name, b_.suffix),
-                                          tuple(r.reasons), r.created_at) for r, a_, b_ in rows]
+                                          tuple(r.reasons), r.created_at, r.ssn_cipher is not None) for r, a_, b_ in rows]
 
     def mark_distinct(self, actor: Actor, duplicate_id: str) -> None:
         """Staff checked: two different people. (Merging two records is not built yet.)"""
@@ -260,6 +261,9 @@ class DuplicateReview:
             row = session.get(PossibleDuplicate, duplicate_id)
             if row is None or row.status != "open":
                 raise ServiceError("This possible duplicate is no longer open")
+            if row.ssn_cipher is not None:  # one SSN, one person: the SSN typed at the kiosk is the other record's
+                raise ServiceError("The SSN typed at the kiosk is already on the other record, so these cannot be two "
+                                   "different people. Open the records to correct the SSN or the identity.")
             row.status, row.resolved_at, row.resolved_by = "distinct", self._s.now(), actor.username
             session.add(row)
             append_audit_events(session, actor, [AuditEvent("seeker.confirmed_distinct", "job_seeker", row.seeker_id,
