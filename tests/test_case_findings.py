@@ -1,0 +1,194 @@
+"""What staff found in Case Details in its first week (issue 8, section 3), each driven as a user would.
+
+Pilot tests at 80x24 open a case, press the keys staff press and check what the screen shows and
+what the store holds afterwards. Field values are set directly where typing is not the point.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from textual.widgets import DataTable, Input, Label, SelectionList, TabbedContent, TextArea
+
+from jobcenter_tui.app import JobCenterApp
+from jobcenter_tui.domain.plans import goal_errors_message, parse_goal_lines
+from jobcenter_tui.screens import case_details
+from jobcenter_tui.screens.case_details import CaseDetailsScreen
+from jobcenter_tui.screens.confirm import ConfirmModal
+from jobcenter_tui.screens.detail import DetailModal
+from jobcenter_tui.screens.enroll import EnrollScreen
+from jobcenter_tui.screens.form import FormScreen
+from jobcenter_tui.screens.reason import ReasonModal
+from jobcenter_tui.services import system_actor
+from jobcenter_tui.services.enrollments import Attestation
+from jobcenter_tui.services.errors import ServiceError
+from jobcenter_tui.widgets.case.base import human_size
+from jobcenter_tui.widgets.case.header import CaseHeader, case_flags
+from jobcenter_tui.widgets.question_form import widget_id
+
+from .test_front_desk_ui import settle
+
+DW = {"id": "0f8fad5b-d9cb-469f-a165-70867728950e", "first_name": "Dana", "last_name": "Reyes",
+      "date_of_birth": "1979-04-02", "sex": "female", "authorized_to_work": True, "veteran": {"status": "none"},
+      "employment": {"status": "unemployed"},
+      "dislocation": {"reason": "laid_off", "ui_eligible_or_exhausted": True}}
+SEEKER = DW["id"]
+SPOUSE = {"id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "first_name": "Lee", "last_name": "Okafor",
+          "date_of_birth": "1985-09-12", "sex": "female", "authorized_to_work": True, "ssn": "345-67-8912",
+          "veteran": {"status": "eligible_spouse"}}
+SPOUSE_ID = SPOUSE["id"]
+
+
+@pytest.fixture
+def case(services, admin):  # type: ignore[no-untyped-def]
+    """Dana Reyes (a dislocated worker missing one answer) and Lee Okafor (a veteran's spouse, SSN on file)."""
+    services.staff.add(admin, "cm", "Casey Morgan", "tall maple river lantern", ["case_manager"], office="TOP")
+    services.staff.add(admin, "fd", "Pat Front", "tall maple river lantern", ["front_desk"], office="TOP")
+    summary = services.seekers.import_records(system_actor(), [json.dumps(DW), json.dumps(SPOUSE)])
+    assert not summary.rejected, summary
+    return services
+
+
+def make_dw_eligible(services) -> None:  # type: ignore[no-untyped-def]
+    detail = services.seekers.get(system_actor(), SEEKER, audit=False)
+    services.seekers.update(system_actor(), SEEKER, {"employment.unlikely_to_return": True}, expected_version=detail.version)
+
+
+def staff_app(services, who: str = "cm") -> JobCenterApp:  # type: ignore[no-untyped-def]
+    return JobCenterApp(services, actor=services.staff.actor_for(who))
+
+
+async def open_case(app, pilot, seeker_id: str = SEEKER) -> CaseDetailsScreen:  # type: ignore[no-untyped-def]
+    await settle(app, pilot)
+    app.open_case(seeker_id)
+    await settle(app, pilot)
+    assert isinstance(app.screen, CaseDetailsScreen)
+    return app.screen
+
+
+async def show_tab(app, pilot, number: int) -> DataTable:  # type: ignore[no-untyped-def]
+    """Press the tab's number key, as staff do; the cursor lands in the tab's table."""
+    await pilot.press(str(number))
+    await settle(app, pilot)
+    focused = app.focused
+    assert isinstance(focused, DataTable), focused
+    return focused
+
+
+def messages(app) -> list[str]:  # type: ignore[no-untyped-def]
+    return [str(n.message) for n in app._notifications]  # noqa: SLF001 - toasts are hidden in run_test
+
+
+def field(app, path: str):  # type: ignore[no-untyped-def]
+    return app.screen.query_one("#" + widget_id(path))
+
+
+def error_at(app, path: str) -> str:  # type: ignore[no-untyped-def]
+    return str(app.screen.query_one("#" + widget_id(path) + "-error", Label).render())
+
+
+def row_key(table: DataTable) -> str:
+    return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+
+def header_text(app) -> str:  # type: ignore[no-untyped-def]
+    return str(app.screen.query_one(CaseHeader).render())
+
+
+# --- 4. documents: sizes in words ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("size", "shown"), [
+    (0, "0 bytes"), (1, "1 byte"), (45, "45 bytes"), (1023, "1023 bytes"), (1024, "1.0 KB"), (1536, "1.5 KB"),
+    (1024 * 1024 - 1, "1024.0 KB"), (1024 * 1024, "1.0 MB"), (20 * 1024 * 1024, "20.0 MB"),
+])
+def test_human_size(size: int, shown: str) -> None:
+    assert human_size(size) == shown
+
+
+# --- 5. plan goals: each bad line named ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("typed", "goals", "errors"), [
+    ("Welding certificate | 2026-12-01", [("Welding certificate", date(2026, 12, 1), "open")], {}),
+    ("Get a CDL", [("Get a CDL", None, "open")], {}),
+    ("Resume | 12/01/2026 | met\n\n  \nInterview | | not met",
+     [("Resume", date(2026, 12, 1), "met"), ("Interview", None, "not_met")], {}),
+    ("Resume | 2026-13-45", [], {1: "'2026-13-45' is not a date"}),
+    ("Good | 2026-12-01\n | 2026-12-01", [("Good", date(2026, 12, 1), "open")], {2: "describe the goal"}),
+    ("Good\nOther | | finished", [("Good", None, "open")], {2: "status 'finished' is not one of"}),
+    ("A | 2026-12-01 | open | extra", [], {1: "too many |"}),
+])
+def test_parse_goal_lines(typed: str, goals: list[tuple[str, date | None, str]], errors: dict[int, str]) -> None:
+    parsed, found = parse_goal_lines(typed)
+    assert [(g.description, g.target_date, g.status) for g in parsed] == goals
+    assert set(found) == set(errors)
+    for line, words in errors.items():
+        assert words in found[line]
+
+
+def test_goal_errors_message_names_the_lines_in_order() -> None:
+    assert goal_errors_message({3: "bad status", 1: "bad date"}) == "line 1: bad date; line 3: bad status"
+
+
+# --- 7. needs information offers Enroll; the service still refuses what is not eligible ----------
+
+
+def test_enroll_is_offered_when_information_is_needed_but_never_when_ineligible(case) -> None:  # type: ignore[no-untyped-def]
+    cm, fd = case.staff.actor_for("cm"), case.staff.actor_for("fd")
+    rows = {r.program: r for r in case.program_registration.rows(cm, SEEKER)}
+    assert rows["WIOA_DW"].eligibility == "needs_information" and rows["WIOA_DW"].can_enroll
+    assert rows["JVSG"].eligibility == "ineligible" and not rows["JVSG"].can_enroll
+    assert all(r.can_enroll == (r.eligibility in ("eligible", "needs_information")) for r in rows.values())
+    assert not any(r.can_enroll for r in case.program_registration.rows(fd, SEEKER))  # front desk holds no create
+    with pytest.raises(ServiceError, match="not eligible"):  # offered is not allowed: the answer is still missing
+        case.enrollments.enroll(cm, SEEKER, "WIOA_DW", Attestation(verified=("identity",)))
+    with pytest.raises(ServiceError, match="not eligible"):
+        case.enrollments.enroll(cm, SEEKER, "JVSG", Attestation(verified=("identity",)))
+    assert case.enrollments.for_seeker(cm, SEEKER) == []
+
+
+# --- 8. closing keeps the reason staff chose -----------------------------------------------------
+
+
+def test_closing_a_pending_enrollment_without_services_keeps_the_reason_chosen(case) -> None:  # type: ignore[no-untyped-def]
+    """The spec: a pending enrollment closed without any service is ``never_participated``; the reason
+    staff chose is recorded with it (status history and audit), not thrown away."""
+    make_dw_eligible(case)
+    cm = case.staff.actor_for("cm")
+    e = case.enrollments.enroll(cm, SEEKER, "WIOA_DW", Attestation(verified=("identity",)))
+    closed = case.enrollments.close(cm, e.id, "health_medical", note="surgery in July")
+    assert closed.exit_reason == "never_participated"
+    assert closed.exit_reason_given == "health_medical"
+    assert "Health or medical" in (closed.history[-1][4] or "") and "surgery in July" in (closed.history[-1][4] or "")
+    with case.db.session() as s:
+        changes = s.execute(text("SELECT changes FROM audit_log WHERE action = 'enrollment.closed'")).scalar_one()
+    assert json.loads(changes)["reason_given"] == "health_medical"
+    assert case.enrollments.for_seeker(cm, SEEKER)[0].exit_reason_given == "health_medical"
+
+
+def test_closing_an_open_enrollment_records_the_reason_chosen(case, clock) -> None:  # type: ignore[no-untyped-def]
+    make_dw_eligible(case)
+    cm = case.staff.actor_for("cm")
+    e = case.enrollments.enroll(cm, SEEKER, "WIOA_DW", Attestation(verified=("identity",)))
+    case.service_records.record(cm, SEEKER, "B02", enrollment_id=e.id, start_date=clock.now.date())
+    closed = case.enrollments.close(cm, e.id, "health_medical")
+    assert closed.exit_reason == "health_medical" and closed.exit_reason_given == "health_medical"
+
+
+# --- 14. an eligible spouse is a covered person, not a veteran -----------------------------------
+
+
+def test_an_eligible_spouse_is_not_flagged_veteran(case) -> None:  # type: ignore[no-untyped-def]
+    spouse = case.seekers.get(system_actor(), SPOUSE_ID, audit=False)
+    assert "veteran" not in case_flags(spouse, None)
+    assert "covered person (spouse)" in case_flags(spouse, None)
+    detail = case.seekers.get(system_actor(), SEEKER, audit=False)
+    changed = case.seekers.update(system_actor(), SEEKER, {"veteran.status": "veteran"}, expected_version=detail.version)
+    assert "veteran" in case_flags(changed, None)
