@@ -192,3 +192,116 @@ def test_an_eligible_spouse_is_not_flagged_veteran(case) -> None:  # type: ignor
     detail = case.seekers.get(system_actor(), SEEKER, audit=False)
     changed = case.seekers.update(system_actor(), SEEKER, {"veteran.status": "veteran"}, expected_version=detail.version)
     assert "veteran" in case_flags(changed, None)
+
+
+# --- pilot tests -----------------------------------------------------------------------------------
+
+
+async def test_documents_verify_keeps_the_cursor_export_writes_that_file_and_sizes_read_right(case, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """4: ``v`` leaves the cursor on the row; ``x`` exports the file under the cursor and names the path."""
+    cm = case.staff.actor_for("cm")
+    for name, body in (("pay-stub.pdf", b"x" * 45), ("layoff.pdf", b"%PDF" + b"y" * 3000), ("id.png", b"z" * 10)):
+        source = tmp_path / name
+        source.write_bytes(body)
+        case.documents.attach(cm, SEEKER, source, type="other")
+    out = tmp_path / "out"
+    out.mkdir()
+    app = staff_app(case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_case(app, pilot)
+        docs = await show_tab(app, pilot, 5)
+        assert docs.row_count == 3
+        sizes = {str(docs.get_row_at(i)[1]): str(docs.get_row_at(i)[2]) for i in range(3)}
+        assert sizes == {"pay-stub.pdf": "45 bytes", "layoff.pdf": "2.9 KB", "id.png": "10 bytes"}
+        await pilot.press("down")
+        middle = row_key(docs)
+        name = str(docs.get_row(middle)[1])
+        await pilot.press("v")
+        await settle(app, pilot)
+        assert row_key(docs) == middle and docs.cursor_row == 1  # still on the row just verified
+        assert str(docs.get_row(middle)[4]).startswith("cm ")
+        assert sum(str(docs.get_row_at(i)[4]) != "no" for i in range(3)) == 1
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormScreen)
+        field(app, "folder").value = str(out)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseDetailsScreen)
+        written = out / name
+        assert written.read_bytes() == (tmp_path / name).read_bytes()
+        assert [f.name for f in out.iterdir()] == [name]
+        assert any(str(written) in m for m in messages(app)), messages(app)
+        assert row_key(docs) == middle
+
+
+async def test_a_bad_goal_line_is_marked_at_the_goals_field_with_its_line(case) -> None:  # type: ignore[no-untyped-def]
+    """5: the goals box says which line is wrong and why; the plan is saved once it is fixed."""
+    make_dw_eligible(case)
+    cm = case.staff.actor_for("cm")
+    case.enrollments.enroll(cm, SEEKER, "WIOA_DW", Attestation(verified=("identity",)))
+    app = staff_app(case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_case(app, pilot)
+        await show_tab(app, pilot, 2)
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormScreen)
+        field(app, "soc").value = "51-4121"
+        field(app, "goals").text = "Welding certificate | 2026-12-01\nInterview practice | next spring\nResume | | done"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormScreen)  # refused at the field, nothing typed lost
+        message = error_at(app, "goals")
+        assert "line 2: 'next spring' is not a date" in message and "line 3: status 'done'" in message
+        assert "line 1" not in message
+        assert field(app, "goals").text.startswith("Welding certificate")
+        assert case.plans.for_seeker(cm, SEEKER) == []
+        field(app, "goals").text = "Welding certificate | 2026-12-01\nInterview practice | 2026-09-01\nResume | | met"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseDetailsScreen)
+    goals = case.plans.for_seeker(cm, SEEKER)[0].current.goals
+    assert [(g.description, g.status) for g in goals] == [("Welding certificate", "open"), ("Interview practice", "open"),
+                                                          ("Resume", "met")]
+
+
+async def test_a_program_that_needs_information_enrolls_through_the_wizard(case) -> None:  # type: ignore[no-untyped-def]
+    """7: Enroll on a program missing an answer → the wizard asks it → eligible → attestation → enrolled."""
+    app = staff_app(case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_case(app, pilot)
+        programs = await show_tab(app, pilot, 1)
+        assert str(programs.get_row("WIOA_DW")[1]) == "needs info" and str(programs.get_row("WIOA_DW")[3]) == "Enroll"
+        assert str(programs.get_row("JVSG")[1]) == "not eligible" and str(programs.get_row("JVSG")[3]) == ""
+        programs.move_cursor(row=programs.get_row_index("JVSG"))
+        await pilot.press("n")  # never for a program the seeker is not eligible for
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseDetailsScreen)
+        assert any("cannot enroll (not eligible)" in m for m in messages(app))
+        programs.move_cursor(row=programs.get_row_index("WIOA_DW"))
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, EnrollScreen) and app.screen.phase == "questions"
+        intro = str(app.screen.query_one("#enroll-body Label").render())
+        assert "Eligibility needs: Unlikely to return to the previous industry or occupation" in intro
+        question = field(app, "employment.unlikely_to_return")
+        assert question.display and question.is_blank()
+        question.value = True
+        await pilot.pause()
+        await pilot.press("f8")  # saved to the record, eligibility re-run: eligible now
+        await settle(app, pilot)
+        assert app.screen.phase == "attest", str(app.screen.query_one("#enroll-status").render())
+        assert "eligible" in str(app.screen.query_one("#enroll-body Static").render())
+        verified = field(app, "verified")
+        assert isinstance(verified, SelectionList) and app.focused is verified
+        await pilot.press("space")  # identity
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseDetailsScreen)
+        await settle(app, pilot)
+        assert str(programs.get_row("WIOA_DW")[2]) == "pending" and str(programs.get_row("WIOA_DW")[3]) == ""
+    cm = case.staff.actor_for("cm")
+    [enrollment] = case.enrollments.for_seeker(cm, SEEKER)
+    assert enrollment.program == "WIOA_DW" and enrollment.attestation["verified"] == ["identity"]
+    assert case.seekers.get(cm, SEEKER, audit=False).record["employment"]["unlikely_to_return"] is True
