@@ -305,3 +305,37 @@ async def test_a_program_that_needs_information_enrolls_through_the_wizard(case)
     [enrollment] = case.enrollments.for_seeker(cm, SEEKER)
     assert enrollment.program == "WIOA_DW" and enrollment.attestation["verified"] == ["identity"]
     assert case.seekers.get(cm, SEEKER, audit=False).record["employment"]["unlikely_to_return"] is True
+
+
+async def test_closing_an_enrollment_keeps_the_reason_and_its_detail_shows_the_attestation(case, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """8: the detail names what was verified, the documents and the note; ``c`` keeps the reason chosen."""
+    make_dw_eligible(case)
+    cm = case.staff.actor_for("cm")
+    letter = tmp_path / "layoff-letter.pdf"
+    letter.write_bytes(b"%PDF-1.4 layoff")
+    doc = case.documents.attach(cm, SEEKER, letter, type="layoff_notice")
+    case.enrollments.enroll(cm, SEEKER, "WIOA_DW", Attestation(verified=("identity", "age"), document_ids=(doc.id,),
+                                                               note="letter seen at intake"))
+    app = staff_app(case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_case(app, pilot)
+        await show_tab(app, pilot, 2)
+        detail = str(app.screen.query_one("#enrollment-detail").render())
+        assert "verified Identity, Date of birth / age" in detail
+        assert "layoff notice: layoff-letter.pdf" in detail and "letter seen at intake" in detail
+        assert "Casey Morgan" in detail
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormScreen)
+        field(app, "reason").value = "health_medical"
+        field(app, "note").value = "surgery in July"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseDetailsScreen)
+        await settle(app, pilot)
+        detail = str(app.screen.query_one("#enrollment-detail").render())
+        assert "Never participated (no service received); reason given: Health or medical" in detail, detail
+        assert "surgery in July" in detail
+        assert "layoff notice: layoff-letter.pdf" in detail  # still shown after closing
+    [closed] = case.enrollments.for_seeker(cm, SEEKER)
+    assert closed.status == "closed" and closed.exit_reason_given == "health_medical"
