@@ -339,3 +339,85 @@ async def test_closing_an_enrollment_keeps_the_reason_and_its_detail_shows_the_a
         assert "layoff notice: layoff-letter.pdf" in detail  # still shown after closing
     [closed] = case.enrollments.for_seeker(cm, SEEKER)
     assert closed.status == "closed" and closed.exit_reason_given == "health_medical"
+
+
+def footer_keys(app) -> list[str]:  # type: ignore[no-untyped-def]
+    from textual.widgets._footer import FooterKey
+
+    return [k.description for k in app.screen.query(FooterKey) if not k.disabled]
+
+
+def palette_titles(app) -> list[str]:  # type: ignore[no-untyped-def]
+    return [str(c.title) for c in app.get_system_commands(app.screen)]
+
+
+async def test_front_desk_is_offered_no_enroll_upgrade_or_reveal(case) -> None:  # type: ignore[no-untyped-def]
+    """10: neither the footer nor the palette offers front desk what the services would refuse them."""
+    make_dw_eligible(case)
+    app = staff_app(case, "fd")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_case(app, pilot, SPOUSE_ID)
+        await show_tab(app, pilot, 1)
+        keys, palette = footer_keys(app), palette_titles(app)
+        for refused in ("Enroll", "Upgrade", "Reveal SSN"):
+            assert refused not in keys and not any(t.endswith(refused) for t in palette), (refused, keys, palette)
+        assert "Back" in keys and "Documents: Attach" in palette  # what front desk may do is offered
+        await pilot.press("n", "r", "u")  # and the keys do nothing
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseDetailsScreen)
+    fd = case.staff.actor_for("fd")
+    assert case.enrollments.for_seeker(fd, SEEKER) == [] and case.enrollments.for_seeker(fd, SPOUSE_ID) == []
+    with case.db.session() as s:
+        assert s.execute(text("SELECT count(*) FROM audit_log WHERE action = 'seeker.reveal_ssn'")).scalar_one() == 0
+
+
+async def test_palette_runs_any_panes_action_and_a_note_reloads_only_what_shows_notes(case, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """10 and the panes: the palette lists every pane's actions and runs one on its tab; a new note
+    reloads Notes (and History when next shown), never Services or Program Registration."""
+    from collections import Counter
+
+    fetched: Counter[str] = Counter()
+    for pane in case_details.PANES:
+        def counted(self, services, actor, _original=pane.fetch, _key=pane.KEY):  # type: ignore[no-untyped-def]
+            fetched[_key] += 1
+            return _original(self, services, actor)
+        monkeypatch.setattr(pane, "fetch", counted)
+    app = staff_app(case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_case(app, pilot)
+        for tab in (3, 8, 1):  # Services, History, back to Program Registration: each loaded once
+            await show_tab(app, pilot, tab)
+        assert fetched == {"programs": 1, "services": 1, "history": 1}
+        titles = palette_titles(app)
+        offered = [f"{p.TITLE}: {b.description}" for p in screen.panes for b in p.BINDINGS  # every pane's, in view or not
+                   if p.check_action(b.action, ()) is not False]
+        assert len(offered) >= 14 and set(offered) <= set(titles), set(offered) - set(titles)
+        assert "Enrollments: Reopen" not in titles  # a case manager does not hold enrollment.reopen
+        fetched.clear()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Notes: Add note")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormScreen) and "Add a note" in app.screen.title_text
+        assert screen.query_one(TabbedContent).active == "tab-notes"
+        field(app, "subject").value = "Intake"
+        field(app, "body").text = "Wants welding work"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert screen.query_one("#notes", DataTable).row_count == 1
+        panes = {p.KEY: p for p in screen.panes}
+        assert fetched == {"notes": 2}  # shown by the palette, then reloaded after the save
+        assert panes["history"].stale and not panes["services"].stale and not panes["programs"].stale
+        history = await show_tab(app, pilot, 8)
+        assert fetched["history"] == 1 and str(history.get_row_at(0)[2]) == "note.add"
+        await show_tab(app, pilot, 3)
+        await show_tab(app, pilot, 1)
+        assert fetched == {"notes": 2, "history": 1}
+        await pilot.press("f10")  # sign out from Case Details
+        await settle(app, pilot)
+        from jobcenter_tui.screens.login import LoginScreen
+
+        assert isinstance(app.screen, LoginScreen) and app.actor is None
