@@ -421,3 +421,65 @@ async def test_palette_runs_any_panes_action_and_a_note_reloads_only_what_shows_
         from jobcenter_tui.screens.login import LoginScreen
 
         assert isinstance(app.screen, LoginScreen) and app.actor is None
+
+
+async def test_reveal_ssn_reasons_history_title_and_re_masking(case, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """17, 12, 14: a reveal needs a reason (refused in words when empty or too short); the SSN shows in the
+    header, History shows the reveal at once, and it re-masks on a tab change, after REVEAL_SECONDS and
+    when the screen is left; the window title follows the record; a spouse is no veteran."""
+    monkeypatch.setattr(case_details, "REVEAL_SECONDS", 0.5)
+    app = staff_app(case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        staff_title = app.sub_title
+        screen = await open_case(app, pilot, SPOUSE_ID)
+        assert app.sub_title == "Okafor, Lee"
+        header = header_text(app)
+        assert "345-67-8912" not in header and "8912" in header
+        assert "veteran" not in header and "covered person (spouse)" in header
+        history = await show_tab(app, pilot, 8)
+        seen = history.row_count
+
+        async def reveal(reason: str) -> None:
+            await pilot.press("r")
+            await settle(app, pilot)
+            assert isinstance(app.screen, ReasonModal)
+            app.screen.query_one("#reason-input", Input).value = reason
+            await pilot.press("enter")
+            await settle(app, pilot)
+
+        await reveal("")
+        assert isinstance(app.screen, ReasonModal)  # empty: refused here, in words, the dialog open
+        assert "Say why the full SSN is needed" in str(app.screen.query_one("#reason-error").render())
+        await pilot.press("escape")
+        await reveal("abc")  # too short: the service refuses it and says why
+        assert isinstance(app.screen, ReasonModal)
+        assert "at least 5 characters" in str(app.screen.query_one("#reason-error").render())
+        assert app.screen.query_one("#reason-input", Input).value == "abc"
+        app.screen.query_one("#reason-input", Input).value = "identity check with the seeker present"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is screen and "345-67-8912" in header_text(app)
+        assert history.row_count == seen + 1 and str(history.get_row_at(0)[2]) == "seeker.reveal_ssn"
+        await show_tab(app, pilot, 7)  # another tab: masked again
+        assert "345-67-8912" not in header_text(app)
+        await reveal("identity check, second look")
+        assert "345-67-8912" in header_text(app)
+        await pilot.pause(0.8)  # REVEAL_SECONDS later
+        assert "345-67-8912" not in header_text(app) and screen.revealed_ssn is None
+        await reveal("identity check, third look")
+        assert "345-67-8912" in header_text(app)
+        await pilot.press("f2")  # leaving the screen (for search) masks it
+        await settle(app, pilot)
+        assert app.screen is not screen and screen.revealed_ssn is None and app.sub_title == staff_title
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is screen and "345-67-8912" not in header_text(app) and app.sub_title == "Okafor, Lee"
+        await reveal("identity check, fourth look")
+        await pilot.press("escape")  # back: masked, and the title is the staff member's again
+        await settle(app, pilot)
+        assert app.screen is not screen and screen.revealed_ssn is None and screen._mask_timer is None
+        assert app.sub_title == staff_title
+    with case.db.session() as s:
+        reasons = [r[0] for r in s.execute(text("SELECT reason FROM audit_log WHERE action = 'seeker.reveal_ssn' ORDER BY id"))]
+    assert reasons == ["identity check with the seeker present", "identity check, second look", "identity check, third look",
+                       "identity check, fourth look"]

@@ -15,7 +15,7 @@ from typing import Any, cast
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
@@ -69,6 +69,7 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
         self.revealed_ssn: str | None = None
         self._mask_timer: Timer | None = None
         self._opened = False
+        self._title_before = ""
 
     # --- layout and routing --------------------------------------------------------------------
 
@@ -82,6 +83,7 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._title_before = self.app.sub_title  # the staff member's: the window title again when the record is left
         self._load_header()
         self.active_pane.shown()
 
@@ -121,7 +123,10 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
             self.app.sub_title = self.detail.name
 
     def on_screen_suspend(self) -> None:
+        """Another screen on top: the SSN is masked; the title is the seeker's only while a dialog is over this record."""
         self._mask()
+        if not isinstance(self.app.screen, ModalScreen):
+            self.app.sub_title = self._title_before
 
     # --- the header ----------------------------------------------------------------------------
 
@@ -280,18 +285,19 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
         if not self.detail.record.get("ssn"):
             self.notify("No SSN is on file.", markup=False)
             return
+        seeker_id = self.seeker_id
         self.app.push_screen(ReasonModal("Why is the full SSN needed? (recorded in the audit log)",
-                                         required="Say why the full SSN is needed: the reason is recorded in the audit log."),
-                             self._reveal)
+                                         required="Say why the full SSN is needed: the reason is recorded in the audit log.",
+                                         submit=lambda s, a, reason: s.seekers.reveal_ssn(a, seeker_id, reason)),
+                             self._revealed)
 
-    def _reveal(self, reason: str | None) -> None:
-        if not reason:
+    def _revealed(self, ssn: str | None) -> None:
+        """Shown in the header for 30 s, or until the tab or screen is left; History shows the reveal.
+
+        The reason dialog stays open until the service accepts the reason, so a refusal is read there.
+        """
+        if not ssn:
             return
-        self.call_service(lambda s, a: s.seekers.reveal_ssn(a, self.seeker_id, reason), done=self._revealed,
-                          group="case-reveal")
-
-    def _revealed(self, ssn: str) -> None:
-        """Shown in the header for 30 s, or until the tab or screen is left; History shows the reveal."""
         self.revealed_ssn = ssn
         self._show_header()
         if self._mask_timer is not None:
@@ -322,5 +328,5 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
 
     def action_close(self) -> None:
         self._mask()
-        self.app.sub_title = self.actor.display_name
+        self.app.sub_title = self._title_before
         self.dismiss(None)
