@@ -483,3 +483,56 @@ async def test_reveal_ssn_reasons_history_title_and_re_masking(case, monkeypatch
         reasons = [r[0] for r in s.execute(text("SELECT reason FROM audit_log WHERE action = 'seeker.reveal_ssn' ORDER BY id"))]
     assert reasons == ["identity check with the seeker present", "identity check, second look", "identity check, third look",
                        "identity check, fourth look"]
+
+
+def determinations(services) -> int:  # type: ignore[no-untyped-def]
+    with services.db.session() as s:
+        return s.execute(text("SELECT count(*) FROM eligibility_determination")).scalar_one()
+
+
+async def test_record_determination_asks_first(case) -> None:  # type: ignore[no-untyped-def]
+    """11: ``d`` asks; "n" records nothing, "y" records one."""
+    before = determinations(case)
+    app = staff_app(case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_case(app, pilot)
+        await pilot.press("d")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        assert "eligibility determination" in str(app.screen.query_one("#confirm-question").render())
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseDetailsScreen) and determinations(case) == before
+        await pilot.press("d")
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseDetailsScreen) and determinations(case) == before + 1
+        assert "Eligibility determination recorded." in messages(app)
+
+
+async def test_a_completed_service_opens_read_only(case, clock) -> None:  # type: ignore[no-untyped-def]
+    """18: Enter on a final service (or ``i`` on any) shows provider, cost and dates; nothing changes."""
+    cm = case.staff.actor_for("cm")
+    start = clock.now.date() - timedelta(days=20)
+    done = case.service_records.record(cm, SEEKER, "T01", start_date=start, end_date=start + timedelta(days=14),
+                                       provider="Topeka Welding Institute", cost=Decimal("1250.50"), notes="passed")
+    assert done.status == "completed"
+    app = staff_app(case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_case(app, pilot)
+        services = await show_tab(app, pilot, 3)
+        assert services.row_count == 1
+        for key in ("enter", "i"):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert isinstance(app.screen, DetailModal), key
+            body = str(app.screen.query_one("#detail-body").render())
+            for shown in ("T01", "Topeka Welding Institute", "$1,250.50", f"Start       {start.isoformat()}",
+                          f"End         {(start + timedelta(days=14)).isoformat()}", "completed", "passed"):
+                assert shown in body, (shown, body)
+            await pilot.press("escape")
+            await settle(app, pilot)
+            assert isinstance(app.screen, CaseDetailsScreen)
+    [again] = case.service_records.for_seeker(cm, SEEKER)
+    assert again.version == done.version and again.status == "completed"
