@@ -65,7 +65,8 @@ async def open_once(services, seeker: str) -> tuple[float, float]:  # type: igno
         while True:
             await pilot.pause(0.001)
             screen = app.screen
-            if isinstance(screen, CaseDetailsScreen) and screen.data and screen.query_one("#programs").row_count == 6:
+            if (isinstance(screen, CaseDetailsScreen) and screen.detail is not None
+                    and screen.query_one("#programs").row_count == 6):
                 opened = time.perf_counter() - start
                 break
         start = time.perf_counter()

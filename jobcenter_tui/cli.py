@@ -109,10 +109,20 @@ def console(ctx: typer.Context) -> None:
 
 @app.command()
 def kiosk(
-    office: str | None = typer.Option(None, "--office", help="Office code given to registrations made here"),
+    office: str | None = typer.Option(None, "--office", help="Office code given to registrations made here "
+                                         "(default: the JOBCENTER_OFFICE environment variable)"),
     idle_seconds: float = typer.Option(120, "--idle-seconds", min=10, help="Back to the welcome screen after this long idle"),
 ) -> None:
     """Self-service registration for a resource-room terminal: no sign-in, no search, no other records."""
+    import os
+
+    from jobcenter_tui.config import ENV_OFFICE
+
+    office = (office or os.environ.get(ENV_OFFICE) or "").strip()
+    if not office:  # every registration must say where it was made
+        _fail(f"The kiosk needs its office: jobcenter kiosk --office CODE (or set {ENV_OFFICE}).", 2)
+    if len(office) > 20:
+        _fail("--office: an office code has at most 20 characters.", 2)
     with _session() as (services, _):
         from jobcenter_tui.app import KioskApp
 
@@ -354,6 +364,7 @@ def _print_result(result: EligibilityResult, as_json: bool) -> None:
     from rich.text import Text
 
     from jobcenter_tui.domain.programs import program_name
+    from jobcenter_tui.domain.questions import labels_for, readable
 
     low = {True: "yes", False: "no", None: "unknown"}[result.low_income]
     table = Table(title=f"Eligibility on {result.as_of.isoformat()} - age {result.age}, low income {low}",
@@ -363,9 +374,9 @@ def _print_result(result: EligibilityResult, as_json: bool) -> None:
     table.add_column("Why / what is missing")
     styles = {"eligible": "green", "ineligible": "red", "needs_information": "yellow"}
     for p in result.programs:
-        details = list(p.reasons)
-        if p.missing:
-            details.append("missing: " + ", ".join(p.missing))
+        details = [readable(r) for r in p.reasons]
+        if p.missing:  # people read labels; the JSON above keeps the paths
+            details.append("missing: " + labels_for(p.missing))
         extra = []
         if p.category:
             extra.append(p.category)

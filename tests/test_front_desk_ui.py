@@ -275,7 +275,8 @@ async def test_no_duplicate_prompt_for_a_twin(front_desk) -> None:  # type: igno
 
 # --- kiosk ----------------------------------------------------------------------------------------
 
-STAFF_ONLY = ("sex_assigned_at_birth", "llsil_region", "office", "case_manager", "selective_service.status",
+STAFF_ONLY = ("sex_assigned_at_birth", "llsil_region", "office", "case_manager", "address.county_fips",
+              "selective_service.not_knowing_and_willful",
               "income.annual_family_income", "barriers.homeless", "dislocation.reason")
 
 

@@ -566,7 +566,9 @@ class PossibleDuplicate(SQLModel, table=True):
     """Two records that may be one person, and what staff decided (distinct, or merged later).
 
     Written when staff confirm "this is a different person", and when a kiosk registration looks
-    like an existing record (the seeker is never shown anyone else's record).
+    like an existing record (the seeker is never shown anyone else's record). A kiosk registration
+    whose SSN is already on file cannot hold it (one SSN, one record): the SSN typed is kept here,
+    encrypted with its blind index, for staff to resolve.
     """
 
     __tablename__ = "possible_duplicate"
@@ -579,3 +581,5 @@ class PossibleDuplicate(SQLModel, table=True):
     created_by: str | None = Field(default=None, max_length=64)
     resolved_at: datetime | None = None
     resolved_by: str | None = Field(default=None, max_length=64)
+    ssn_cipher: bytes | None = Field(default=None, sa_type=sa.LargeBinary)  # the SSN the new record could not keep
+    ssn_index: str | None = Field(default=None, max_length=64, index=True)

@@ -97,6 +97,7 @@ class SeekerFilters:
     phone: str | None = None
     email: str | None = None
     record_id: str | None = None
+    record_prefix: str | None = None  # lower-case hex digits and dashes: the start of a record id
 
 
 _EXACT = (
@@ -106,6 +107,9 @@ _EXACT = (
     ("phone", "j.phone = :phone"),
     ("email", "j.email_lower = :email"),
     ("record_id", "j.id = :record_id"),
+    # a range on the unique index of ids ('~' sorts after hex digits and '-'), not LIKE, which SQLite
+    # only runs through an index under case-sensitive rules
+    ("record_prefix", "j.id >= :record_prefix AND j.id < :record_prefix || '~'"),
 )
 
 

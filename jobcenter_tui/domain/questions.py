@@ -23,12 +23,18 @@ Answers = dict[str, Any]
 SSN_ON_FILE = "_ssn_on_file"  # set by an editor when a stored SSN is kept but not shown
 
 
+MIN_AGE = 14  # the default of ``wp_min_age``: nobody younger is served, so nobody younger is registered
+MAX_AGE = 110  # an older date of birth is a typing mistake in the year
+
+
 @dataclass(frozen=True)
 class Context:
     """What visibility and validation may depend on besides the answers."""
 
     today: date
     audience: str  # "staff" (staff-assisted: every question) or "all" (self-service)
+    min_age: int = MIN_AGE  # the store's ``wp_min_age``
+    max_age: int = MAX_AGE
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,9 @@ class Question:
     max_length: int = 200
     show: Callable[[Answers, Context], bool] | None = None
     help: str = ""
+    unit: str = ""  # money: "per hour" or "per year", said in the hint and the messages
+    past_only: bool = False  # a date that has happened (dislocation, separation): never in the future
+    open_choices: bool = False  # a choice whose list grew later: a value already on file is kept as it is
 
     def visible(self, answers: Answers, ctx: Context) -> bool:
         if ctx.audience == "all" and self.audience == "staff":
@@ -55,7 +64,8 @@ class Question:
         return {
             "date": "YYYY-MM-DD or MM/DD/YYYY", "ssn": "NNN-NN-NNNN", "phone": "785-555-0143",
             "email": "name@example.org", "state": "KS", "zip": "5 digits", "fips": "5-digit county code",
-            "money": "dollars, e.g. 24000", "soc": "NN-NNNN", "soc_list": "51-4121 Welders; 53-3032 Truck drivers",
+            "money": f"dollars {self.unit}, e.g. {'18.50' if self.unit == 'per hour' else '24000'}" if self.unit
+            else "dollars, e.g. 24000", "soc": "NN-NNNN", "soc_list": "51-4121 Welders; 53-3032 Truck drivers",
         }.get(self.kind, "")
 
     def parse(self, raw: Any, ctx: Context) -> Any:
@@ -121,11 +131,28 @@ def _date(q: Question, raw: str, ctx: Context) -> date:
     if value is None:
         raise ValueError(f"{q.label} must be a real date, written YYYY-MM-DD or MM/DD/YYYY")
     if q.path == "date_of_birth":
-        if value > ctx.today:
-            raise ValueError("Date of birth cannot be in the future")
-        if value < EARLIEST_BIRTH_DATE:
-            raise ValueError("Date of birth cannot be before 1900-01-01")
+        problem = birth_date_problem(value, ctx.today, min_age=ctx.min_age, max_age=ctx.max_age)
+        if problem:
+            raise ValueError(problem)
+    if q.past_only and value > ctx.today:
+        raise ValueError(f"{q.label} cannot be in the future")
     return value
+
+
+def birth_date_problem(born: date, today: date, *, min_age: int = MIN_AGE, max_age: int = MAX_AGE) -> str | None:
+    """Why a date of birth cannot be a job seeker's (the wizard and the registration service agree)."""
+    from jobcenter_tui.domain.eligibility.rules import age_on
+
+    if born > today:
+        return "Date of birth cannot be in the future"
+    if born < EARLIEST_BIRTH_DATE:
+        return "Date of birth cannot be before 1900-01-01"
+    age = age_on(born, today)
+    if age < min_age:
+        return f"Date of birth gives an age of {age}: job seekers must be at least {min_age}"
+    if age > max_age:
+        return f"Date of birth gives an age of {age}: check the year (at most {max_age})"
+    return None
 
 
 def _ssn(q: Question, raw: str, ctx: Context) -> Ssn:
@@ -176,9 +203,10 @@ def _money(q: Question, raw: Any, ctx: Context) -> Decimal:
     try:
         value = Decimal(str(raw).replace(",", "").replace("$", ""))
     except InvalidOperation:
-        raise ValueError(f"{q.label} must be an amount in dollars, e.g. 24000 or 1250.50") from None
+        example = "18.50" if q.unit == "per hour" else "24000 or 1250.50"
+        raise ValueError(f"{q.label} must be an amount in dollars{' ' + q.unit if q.unit else ''}, e.g. {example}") from None
     if not value.is_finite() or value < 0:
-        raise ValueError(f"{q.label} must be zero or more dollars")
+        raise ValueError(f"{q.label} must be zero or more dollars{' ' + q.unit if q.unit else ''}")
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
         raise ValueError(f"{q.label} can have at most 2 decimal places")
     return value
@@ -204,6 +232,8 @@ def _soc_list(q: Question, raw: Any, ctx: Context) -> list[dict[str, str]]:
 
 def _choice(q: Question, raw: Any, ctx: Context) -> Any:
     if raw not in dict(q.choices):
+        if q.open_choices and isinstance(raw, str):
+            return _text(q, raw, ctx)
         raise ValueError(f"{q.label}: choose one of the options")
     return raw
 
@@ -250,9 +280,14 @@ def age_of(answers: Answers, ctx: Context) -> int | None:
 
 
 def selective_service_applies(answers: Answers, ctx: Context) -> bool:
-    """Not for women, not for the under-18s, not for men born before 1960 (spec: eligibility.md)."""
+    """Not for women, not for the under-18s, not for men born before 1960 (spec: eligibility.md).
+
+    Staff ask whenever it may apply (sex not given yet, or the sex assigned at birth follows); a
+    job seeker on his own is asked only when he said he is a man, since the kiosk does not ask the
+    sex assigned at birth.
+    """
     sex = answers.get("sex_assigned_at_birth") or answers.get("sex")
-    if sex == "female":
+    if sex == "female" or (ctx.audience == "all" and sex != "male"):
         return False
     born = answers.get("date_of_birth")
     if isinstance(born, date) and born < date(1960, 1, 1):
@@ -276,6 +311,16 @@ def _youth_age(answers: Answers, ctx: Context) -> bool:
 
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
+
+# The languages most often spoken at home by people who speak English less than very well (US
+# Census, ACS), then "Other": a list, so the answer can be counted and an interpreter found.
+LANGUAGES = (
+    "English", "Spanish", "Chinese", "Vietnamese", "Tagalog", "Arabic", "Korean", "Russian", "Haitian Creole",
+    "Portuguese", "French", "Polish", "Persian", "Hindi", "Urdu", "Japanese", "Somali", "Amharic", "Swahili",
+    "Nepali", "Burmese", "Karen", "Ukrainian", "Pashto", "Dari", "Hmong", "Khmer", "Lao", "Bengali", "Punjabi",
+    "Gujarati", "Italian", "German", "Greek", "Armenian", "Serbo-Croatian", "Navajo", "American Sign Language",
+    "Other",
+)
 
 
 def _choices(*values: str) -> tuple[tuple[str, str], ...]:
@@ -317,15 +362,16 @@ PAGES: tuple[Page, ...] = (
         Q("address.city", "City", "text", max_length=100),
         Q("address.state", "State", "state"),
         Q("address.zip", "ZIP code", "zip"),
-        Q("address.county_fips", "County FIPS code", "fips"),
-        Q("preferred_language", "Preferred language", "text", max_length=50),
+        Q("address.county_fips", "County FIPS code", "fips", audience="staff"),  # nobody knows theirs at a kiosk
+        Q("preferred_language", "Preferred language", "choice", choices=tuple((n, n) for n in LANGUAGES),
+          open_choices=True, max_length=50),
         Q("llsil_region", "LLSIL region", "text", audience="staff", max_length=50),
         Q("office", "Office", "text", audience="staff", max_length=20),
         Q("case_manager", "Case manager (user name)", "text", audience="staff", max_length=64),
     )),
     Page("work", "Work authorization and Selective Service", (
         Q("authorized_to_work", "Legally authorized to work in the US", "yesno"),
-        Q("selective_service.status", "Selective Service", "choice", audience="staff",
+        Q("selective_service.status", "Selective Service", "choice",
           choices=(("registered", "Registered"), ("not_registered", "Not registered"), ("exempt", "Exempt")),
           show=lambda a, c: selective_service_applies(a, c)),
         Q("selective_service.not_knowing_and_willful", "Finding: failure to register was not knowing and willful",
@@ -336,8 +382,8 @@ PAGES: tuple[Page, ...] = (
     Page("veteran", "Veteran", (
         Q("veteran.status", "Veteran status", "choice",
           choices=(("none", "Not a veteran"), ("veteran", "Veteran"), ("eligible_spouse", "Eligible spouse of a veteran"))),
-        *(Q(p, label, kind, audience="staff", minimum=0, maximum=30000, choices=ch,
-            show=_is("veteran.status", "veteran", "eligible_spouse"))
+        *(Q(p, label, kind, audience="staff", minimum=0, maximum=30000, choices=ch, past_only=kind == "date",
+            show=_is("veteran.status", "veteran"))  # never asked of an eligible spouse (rules revision 2026.2)
           for p, label, kind, ch in (
               ("veteran.active_duty_days", "Days of active duty", "int", ()),
               ("veteran.discharge", "Discharge", "choice", _choices("honorable", "general", "other_than_honorable", "bad_conduct", "dishonorable")),
@@ -391,7 +437,7 @@ PAGES: tuple[Page, ...] = (
             ("self_employed_disaster", "Self-employed: natural disaster"), ("displaced_homemaker", "Displaced homemaker"),
             ("military_spouse_relocation", "Military spouse: relocation"), ("military_spouse_underemployed", "Military spouse: underemployed"),
             ("military_separation", "Military separation"), ("quit", "Quit"))),
-        Q("dislocation.date", "Date of dislocation (or announced)", "date", audience="staff",
+        Q("dislocation.date", "Date of dislocation (or announced)", "date", audience="staff", past_only=True,
           show=lambda a, c: a.get("dislocation.reason") is not None),
         Q("dislocation.employer", "Employer", "text", audience="staff", show=lambda a, c: a.get("dislocation.reason") is not None),
         Q("dislocation.ui_eligible_or_exhausted", "Eligible for or exhausted unemployment compensation", "yesno",
@@ -400,12 +446,12 @@ PAGES: tuple[Page, ...] = (
           audience="staff", show=_is("dislocation.reason", "laid_off", "terminated", "layoff_notice")),
         Q("taa.certified", "Covered by a certified TAA petition", "yesno", audience="staff"),
         Q("taa.petition_number", "TAA petition number", "text", audience="staff", max_length=20, show=_is("taa.certified", True)),
-        Q("taa.separation_date", "TAA separation date", "date", audience="staff", show=_is("taa.certified", True)),
+        Q("taa.separation_date", "TAA separation date", "date", audience="staff", past_only=True, show=_is("taa.certified", True)),
     ), show=_dislocation_page),
     Page("income", "Income and public assistance", (
         Q("income.family_size", "Family size", "int", minimum=1, maximum=30),
-        Q("income.annual_family_income", "Family income, last 6 months x 2", "money", audience="staff"),
-        Q("income.annual_individual_income", "Own income, last 6 months x 2", "money", audience="staff",
+        Q("income.annual_family_income", "Family income, last 6 months x 2", "money", audience="staff", unit="per year"),
+        Q("income.annual_individual_income", "Own income, last 6 months x 2", "money", audience="staff", unit="per year",
           show=_is("disability", True)),
         *(Q(f"income.{name}", label, "yesno", audience="staff") for name, label in (
             ("tanf", "TANF (last 6 months, seeker or family)"), ("snap", "SNAP"), ("ssi", "SSI"),
@@ -424,7 +470,7 @@ PAGES: tuple[Page, ...] = (
     )),
     Page("preferences", "Job preferences", (
         Q("preferences.desired_occupations", "Desired occupations", "soc_list", max_length=2000),
-        Q("preferences.desired_hourly_wage", "Desired hourly wage", "money"),
+        Q("preferences.desired_hourly_wage", "Desired hourly wage", "money", unit="per hour"),
         Q("preferences.max_commute_miles", "Longest commute (miles)", "int", minimum=0, maximum=500),
         Q("preferences.willing_to_relocate", "Willing to relocate", "yesno"),
         Q("preferences.job_types", "Job types", "multi", choices=(
@@ -503,5 +549,97 @@ def questions_for_section(page_key: str) -> Page:
     raise KeyError(page_key)
 
 
-__all__ = ["PAGES", "QUESTIONS", "Answers", "Context", "Page", "Question", "answers_to_record", "page_errors",
-           "record_to_answers", "visible_pages", "questions_for_section"]
+# --- labels: what a person reads instead of a field path --------------------------------------
+
+# Record-layout paths that no question asks, and the sections (objects) of the record.
+_OTHER_LABELS = {
+    "id": "Record ID", "account_type": "Account type", "ssn": "Social Security number",
+    "address": "Address", "selective_service": "Selective Service", "veteran": "Veteran", "education": "Education",
+    "employment": "Employment", "dislocation": "Dislocation", "income": "Income", "barriers": "Barriers",
+    "taa": "Trade Adjustment Assistance", "preferences": "Job preferences", "soc_code": "SOC code",
+}
+_ACRONYMS = {"ssn": "SSN", "soc": "SOC", "ui": "UI", "taa": "TAA", "fips": "FIPS", "llsil": "LLSIL", "id": "ID",
+             "zip": "ZIP", "hs": "high school", "iep": "IEP", "tanf": "TANF", "snap": "SNAP", "ssi": "SSI",
+             "us": "US", "wioa": "WIOA", "dw": "DW", "wp": "WP", "jvsg": "JVSG", "osy": "OSY", "isy": "ISY",
+             "dd214": "DD-214"}
+_INDEX = re.compile(r"\[(\d+)\]")
+
+
+def _words(name: str) -> str:
+    """``weeks_unemployed`` → "Weeks unemployed": a name in words, never an underscore."""
+    words = [_ACRONYMS.get(w.lower(), w) for w in re.split(r"[_\W]+", name) if w]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def label_for(path: str) -> str:
+    """The words a person reads for a field path: the question's label, else the path in words.
+
+    Missing answers, messages at a field, attestation items and privilege-free field names all go
+    through here before anyone sees them; the JSON of the command line keeps the paths.
+    ``preferences.desired_occupations[1].soc_code`` → "Desired occupations, item 2: SOC code".
+    """
+    path = path.strip()
+    if path in QUESTIONS:
+        return QUESTIONS[path].label
+    if path in _OTHER_LABELS:
+        return _OTHER_LABELS[path]
+    parts = [p for p in path.split(".") if p]
+    plain = [_INDEX.sub("", p) for p in parts]
+    # the longest leading part that a question (or a known section) names gives the first words
+    for cut in range(len(parts), 0, -1):
+        head = ".".join(plain[:cut])
+        if head in QUESTIONS or head in _OTHER_LABELS:
+            words = [QUESTIONS[head].label if head in QUESTIONS else _OTHER_LABELS[head]]
+            words[0] += _item(parts[cut - 1])
+            rest = parts[cut:]
+            break
+    else:
+        words, rest = [], parts
+    for part in rest:
+        name = _INDEX.sub("", part)
+        words.append((_OTHER_LABELS.get(name) or _words(name) or "Item") + _item(part))
+    if not words:
+        return "Answer"
+    return words[0] + (": " + ", ".join(w[:1].lower() + w[1:] if not w[:2].isupper() else w for w in words[1:])
+                       if len(words) > 1 else "")
+
+
+def _item(part: str) -> str:
+    found = _INDEX.findall(part)
+    return "".join(f", item {int(n) + 1}" for n in found)
+
+
+def labels_for(paths: Any) -> str:
+    """Several paths as one line of labels ("Family size, Family income, last 6 months x 2")."""
+    return "; ".join(label_for(p) for p in paths)
+
+
+_PATHLIKE = re.compile(r"[a-z][a-z0-9_]*(?:\[\d+\])?(?:\.[a-z][a-z0-9_]*(?:\[\d+\])?)*")
+
+
+def readable(text: str) -> str:
+    """A reason or message that is only a field path (``income.tanf``) becomes its label; others stay."""
+    text = text.strip()
+    if _PATHLIKE.fullmatch(text) and ("." in text or "_" in text or text in QUESTIONS):
+        return label_for(text)
+    return text
+
+
+__all__ = [
+    "PAGES",
+    "QUESTIONS",
+    "Answers",
+    "Context",
+    "Page",
+    "Question",
+    "answers_to_record",
+    "birth_date_problem",
+    "label_for",
+    "labels_for",
+    "page_errors",
+    "questions_for_section",
+    "readable",
+    "record_to_answers",
+    "visible_pages",
+]

@@ -1,6 +1,7 @@
 """What staff typed into the search box, understood: a name, an SSN, a date of birth, a phone…
 
-One box, no modes: the text is read as a record id, an email address, a phone number, a full SSN
+One box, no modes: the text is read as a record id (or its first 8 or more characters, as Case
+Details shows it), an email address, a phone number, a full SSN
 or its last four digits, a date of birth (``1979-04-02`` or ``04/02/1979``), or name fragments —
 or a mix of name, date of birth and last four ("reyes 1979-04-02", "6789 04/02/1979").
 """
@@ -18,6 +19,8 @@ _US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SSN = re.compile(r"\d{3}-\d{2}-\d{4}|\d{9}")
 _PHONE_CHARS = re.compile(r"[\d\s().+\-]+")
+# the start of a record id (a UUID written 8-4-4-4-12): at least its first 8 hex digits
+_RECORD_PREFIX = re.compile(r"[0-9a-f]{8}(?:-[0-9a-f]{0,4}){0,3}(?:-[0-9a-f]{0,12})?-?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class SearchQuery:
     phone: str | None = None
     email: str | None = None
     record_id: str | None = None
+    record_prefix: str | None = None  # the first characters of a record id, lower case
     problems: tuple[str, ...] = field(default=())
 
     @property
@@ -41,6 +45,8 @@ class SearchQuery:
         parts = []
         if self.record_id:
             parts.append("record id")
+        if self.record_prefix:
+            parts.append(f"record id starting {self.record_prefix}")
         if self.email:
             parts.append(f"email {self.email}")
         if self.phone:
@@ -77,6 +83,12 @@ def _record_id(text: str) -> str | None:
         return None
 
 
+def record_prefix_of(text: str) -> str | None:
+    """The text as the start of a record id (8 or more of its characters), or None."""
+    text = text.strip()
+    return text.lower() if _RECORD_PREFIX.fullmatch(text) else None
+
+
 def parse_query(text: str) -> SearchQuery:
     text = text.strip()
     if not text:
@@ -84,6 +96,10 @@ def parse_query(text: str) -> SearchQuery:
     record_id = _record_id(text)
     if record_id is not None:
         return SearchQuery("record_id", record_id=record_id)
+    if record_prefix_of(text) and (any(c.isdigit() for c in text) or "-" in text):
+        # 8 digits alone are no date in either written form and no SSN, so they can only be this;
+        # a word of the letters a-f ("defaced") stays a name (the search tries it as a record id after)
+        return SearchQuery("record_id", record_prefix=text.lower())
     if "@" in text and " " not in text:
         return SearchQuery("email", email=text.lower())
     digits = re.sub(r"\D", "", text)

@@ -15,7 +15,7 @@ from typing import Any, cast
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
@@ -55,7 +55,7 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
         Binding("escape", "close", "Back", id="case.close"),
         Binding("u", "upgrade", "Upgrade", id="case.upgrade"),
         Binding("r", "reveal", "Reveal SSN", id="case.reveal"),
-        Binding("d", "determine", "Record eligibility", id="case.determine"),
+        Binding("d", "determine", "Determine", id="case.determine"),
         Binding("f5", "reload", "Refresh", id="case.reload"),
         *(Binding(str(n), f"show_tab({n})", f"Tab {n}: {pane.TITLE}", id=f"case.tab{n}", show=False)
           for n, pane in enumerate(PANES, start=1)),
@@ -69,7 +69,6 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
         self.revealed_ssn: str | None = None
         self._mask_timer: Timer | None = None
         self._opened = False
-        self._title_before = ""
 
     # --- layout and routing --------------------------------------------------------------------
 
@@ -80,10 +79,9 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
             for pane in PANES:
                 with TabPane(pane.TITLE, id=f"tab-{pane.KEY}"):
                     yield pane(self.seeker_id)
-        yield Footer()
+        yield Footer(compact=True)  # the keys of a pane and of the record fit 80 columns
 
     def on_mount(self) -> None:
-        self._title_before = self.app.sub_title  # the staff member's: the window title again when the record is left
         self._load_header()
         self.active_pane.shown()
 
@@ -118,15 +116,8 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
         if message.kinds & {RECORD, DETERMINATION, ENROLLMENT}:
             self._load_header()
 
-    def on_screen_resume(self) -> None:
-        if self.detail is not None:
-            self.app.sub_title = self.detail.name
-
     def on_screen_suspend(self) -> None:
-        """Another screen on top: the SSN is masked; the title is the seeker's only while a dialog is over this record."""
         self._mask()
-        if not isinstance(self.app.screen, ModalScreen):
-            self.app.sub_title = self._title_before
 
     # --- the header ----------------------------------------------------------------------------
 
@@ -142,8 +133,7 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
     def _header_loaded(self, loaded: tuple[SeekerDetail, DeterminationView | None]) -> None:
         self.detail, self.determination = loaded
         self._show_header()
-        if self.is_current:
-            self.app.sub_title = self.detail.name
+        self.sub_title = self.detail.name  # this screen's title only: the others keep theirs
         self.refresh_bindings()
 
     def _header_failed(self, failure: Failure) -> bool:
@@ -328,5 +318,4 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
 
     def action_close(self) -> None:
         self._mask()
-        self.app.sub_title = self._title_before
         self.dismiss(None)

@@ -10,8 +10,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from jobcenter_tui.widgets.service_call import Resilient
 
-class DetailModal(ModalScreen[None]):
+
+class DetailModal(Resilient, ModalScreen[None]):
     BINDINGS = [Binding("escape,enter", "close", "Close", id="detail.close")]
 
     def __init__(self, title: str, body: Text) -> None:

@@ -1,4 +1,8 @@
-"""Probable matches before a registration is saved: open one, or say this is a different person."""
+"""Probable matches before a registration is saved: open one, or say this is a different person.
+
+An SSN already on file is not a probable match but a fact: the dialog then says whose it is and
+offers that record (or going back to correct the SSN), never "different person".
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label
 
-from jobcenter_tui.services.registration import DuplicateCandidate
+from jobcenter_tui.services.registration import DuplicateCandidate, ssn_on_file_message
 
 
 class DuplicatesModal(ModalScreen[tuple[str, str] | None]):
@@ -22,19 +26,29 @@ class DuplicatesModal(ModalScreen[tuple[str, str] | None]):
         Binding("escape", "back", "Back", id="dup.back"),
     ]
 
-    def __init__(self, candidates: list[DuplicateCandidate]) -> None:
+    def __init__(self, candidates: list[DuplicateCandidate], *, ssn_owner: DuplicateCandidate | None = None) -> None:
         super().__init__()
-        self.candidates = candidates
+        self.ssn_owner = ssn_owner
+        self.candidates = [ssn_owner] if ssn_owner is not None else candidates
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box wide"):
-            yield Label(f"This may be someone already registered ({len(self.candidates)} probable match"
-                        f"{'es' if len(self.candidates) > 1 else ''}).", id="dup-title", markup=False)
+            if self.ssn_owner is not None:
+                title = ssn_on_file_message(self.ssn_owner) + " (o), or go back and correct the SSN (esc)."
+            else:
+                title = (f"This may be someone already registered ({len(self.candidates)} probable match"
+                         f"{'es' if len(self.candidates) > 1 else ''}).")
+            yield Label(title, id="dup-title", markup=False)
             yield DataTable(id="dup-table", cursor_type="row")
             with Horizontal(classes="modal-buttons"):
-                yield Button("Open existing (o)", id="dup-open", variant="primary")
-                yield Button("Different person (d)", id="dup-distinct")
+                yield Button("Open that record (o)" if self.ssn_owner else "Open existing (o)", id="dup-open",
+                             variant="primary")
+                if self.ssn_owner is None:  # one SSN, one person
+                    yield Button("Different person (d)", id="dup-distinct")
                 yield Button("Back (esc)", id="dup-back")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "distinct" and self.ssn_owner is not None)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -55,7 +69,8 @@ class DuplicatesModal(ModalScreen[tuple[str, str] | None]):
 
     @on(Button.Pressed, "#dup-distinct")
     def action_distinct(self) -> None:
-        self.dismiss(("distinct", ""))
+        if self.ssn_owner is None:
+            self.dismiss(("distinct", ""))
 
     @on(Button.Pressed, "#dup-back")
     def action_back(self) -> None:

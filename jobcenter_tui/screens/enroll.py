@@ -20,7 +20,15 @@ from textual.widgets import Button, Footer, Header, Label, Static
 
 from jobcenter_tui.domain.enrollment import VERIFIED_ITEMS
 from jobcenter_tui.domain.programs import program_name
-from jobcenter_tui.domain.questions import QUESTIONS, SSN_ON_FILE, Context, Question, json_value, record_to_answers
+from jobcenter_tui.domain.questions import (
+    QUESTIONS,
+    SSN_ON_FILE,
+    Context,
+    Question,
+    json_value,
+    readable,
+    record_to_answers,
+)
 from jobcenter_tui.services.enrollments import Attestation
 from jobcenter_tui.services.program_registration import ProgramRow
 from jobcenter_tui.services.seekers import SeekerDetail
@@ -196,7 +204,7 @@ class EnrollScreen(ServiceCaller, Screen[bool]):
         verdict = Text()
         verdict.append(f"{row.name}: {row.eligibility.replace('_', ' ')}\n", style="bold")
         for reason in row.reasons:
-            verdict.append(f"  • {reason}\n")
+            verdict.append(f"  • {readable(reason)}\n")
         if row.missing:
             verdict.append(f"  • answers needed: {answers_needed(row.missing)}\n")
         if not row.can_enroll or row.eligibility != "eligible":

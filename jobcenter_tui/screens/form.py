@@ -46,7 +46,7 @@ class FormScreen(ServiceCaller, ModalScreen[Any]):
         self.save_label = save_label
 
     def compose(self) -> ComposeResult:
-        ctx = Context(self.app.services.today(), "staff")  # type: ignore[attr-defined]
+        ctx = Context(self.services.today(), "staff")
         with Vertical(classes="modal-box form-box"):
             yield Static(self.title_text, classes="form-title", markup=False)
             yield QuestionForm(self.questions, self.answers, self.raw, ctx, id="form-fields")

@@ -13,8 +13,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from jobcenter_tui.widgets.service_call import Resilient
 
-class IncidentDialog(ModalScreen[None]):
+
+class IncidentDialog(Resilient, ModalScreen[None]):
     BINDINGS = [Binding("escape,enter", "close", "Close", id="incident.close")]
 
     def __init__(self, incident_id: str) -> None:

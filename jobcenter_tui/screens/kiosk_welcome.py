@@ -9,8 +9,10 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Label, Static
 
+from jobcenter_tui.widgets.service_call import Resilient
 
-class KioskWelcomeScreen(Screen[None]):
+
+class KioskWelcomeScreen(Resilient, Screen[None]):
     BINDINGS = [Binding("enter", "start", "Start", id="kiosk.start")]
 
     def compose(self) -> ComposeResult:

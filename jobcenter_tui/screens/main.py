@@ -32,9 +32,10 @@ class MainScreen(ServiceCaller, Screen[None]):
             self.duplicates = duplicates
 
     duplicates: dict[str, Any] = {}
+    _arrived = True  # the next counts put the focus on the first list with something in it
 
     def compose(self) -> ComposeResult:
-        actor = self.app.actor  # type: ignore[attr-defined]
+        actor = self.actor
         yield Header()
         with Vertical(id="main-body"):
             with Horizontal(id="who", classes="panel"):
@@ -53,7 +54,7 @@ class MainScreen(ServiceCaller, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        actor = self.app.actor  # type: ignore[attr-defined]
+        actor = self.actor
         self.query_one("#who").border_title = "Signed in"
         self.query_one("#access").border_title = "Program access (enrollments)"
         self.query_one("#recontacts-panel").border_title = "Recontacts due (your notes)"
@@ -66,6 +67,15 @@ class MainScreen(ServiceCaller, Screen[None]):
             levels = actor.program_levels.get(program.code.value, frozenset())
             marks = [("yes" if lv.value in levels else "—") for lv in (ProgramLevel.VIEW, ProgramLevel.EDIT, ProgramLevel.CREATE)]
             table.add_row(Text(program.name), *marks, key=program.code.value)
+
+    def on_screen_resume(self) -> None:
+        """Back on the home screen (after a registration, a record, a sign-in): counts read again.
+
+        Not while signing out (F10 from a deeper screen passes through here on its way to sign-in).
+        """
+        if self.app.actor is None:  # type: ignore[attr-defined]
+            return
+        self._arrived = True
         self.action_refresh()
 
     def action_refresh(self) -> None:
@@ -94,6 +104,10 @@ class MainScreen(ServiceCaller, Screen[None]):
             dups.add_row(Text(d.seeker_name), Text(d.other_name), Text(", ".join(d.reasons)), key=d.id)
         self.duplicates = {d.id: d for d in message.duplicates}
         self.query_one("#duplicates-panel").display = bool(message.duplicates)
+        lists = [t for t in (table, dups) if t.row_count]
+        if self._arrived and lists and self.focused not in lists:
+            lists[0].focus()  # Enter opens the first row at once, no Tab first
+        self._arrived = False
 
     @on(DataTable.RowSelected, "#duplicates")
     def _open_duplicate(self, event: DataTable.RowSelected) -> None:

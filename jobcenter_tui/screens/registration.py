@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -21,16 +21,31 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Label, Static
 
 from jobcenter_tui.domain.programs import program_name
-from jobcenter_tui.domain.questions import PAGES, Answers, Context, Page, answers_to_record, visible_pages
-from jobcenter_tui.domain.record import RecordInvalid
-from jobcenter_tui.services.errors import InvalidInput
-from jobcenter_tui.services.registration import DuplicateCandidate, DuplicatesFound
+from jobcenter_tui.domain.questions import (
+    MAX_AGE,
+    MIN_AGE,
+    PAGES,
+    Answers,
+    Context,
+    Page,
+    answers_to_record,
+    label_for,
+    labels_for,
+    readable,
+    visible_pages,
+)
+from jobcenter_tui.services.registration import (
+    BirthDateLimits,
+    DuplicateCandidate,
+    DuplicatesFound,
+)
 from jobcenter_tui.widgets.question_form import QuestionForm
+from jobcenter_tui.widgets.service_call import Failure, ServiceCaller
 
 REVIEW = "review"
 
 
-class RegistrationScreen(Screen[tuple[str, str] | None]):
+class RegistrationScreen(ServiceCaller, Screen[tuple[str, str] | None]):
     """Dismisses with ("created", id), ("open", existing id) or None when discarded."""
 
     BINDINGS = [
@@ -55,10 +70,12 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
         self.distinct_from: set[str] = set()
         self.errors_from_save: dict[str, str] = {}
         self._busy = False
+        self.limits = BirthDateLimits(MIN_AGE, MAX_AGE)  # until the store's wp_min_age has been read
+        self._why: dict[str, str] = {}  # program → its reasons and missing answers, in full
 
     @property
     def ctx(self) -> Context:
-        return Context(self.app.services.today(), self.audience)  # type: ignore[attr-defined]
+        return Context(self.services.today(), self.audience, self.limits.min_age, self.limits.max_age)
 
     @property
     def kiosk(self) -> bool:
@@ -67,7 +84,8 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="wizard-title")
-        yield Vertical(id="wizard-body")
+        # the first page is part of the screen from the start: keys typed right after F3 reach its first field
+        yield Vertical(self._form(self._page(self.page_key)), id="wizard-body")
         with Horizontal(id="wizard-buttons"):
             yield Button("Back (F7)", id="wizard-back", compact=True)
             yield Button("Next (F8)", id="wizard-next", variant="primary", compact=True)
@@ -75,8 +93,33 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
             yield Label("", id="wizard-status", markup=False)
         yield Footer()
 
-    async def on_mount(self) -> None:
-        await self.show_page(self.page_key)
+    def on_mount(self) -> None:
+        self.sub_title = "Self-service registration" if self.kiosk else "Register a job seeker"
+        self._dress(self.page_key)
+        self._load_limits()
+
+    def _load_limits(self) -> None:
+        self._call(lambda s, a: s.registration.birth_date_limits(), "limits", group="wizard-limits")
+
+    def _call(self, call: Any, kind: str, *, group: str = "wizard") -> None:
+        """A service call whose answer comes back as a ``Checked(kind)`` message; refusals go to ``_refused``."""
+        self.call_service(call, done=lambda result: self.post_message(self.Checked(kind, result)),
+                          failed=self._refused, group=group, exclusive=True)
+
+    def _refused(self, failure: Failure) -> bool:
+        """Duplicates and bad answers are steps of the wizard; anything else is said on the status line.
+
+        Either way every answer typed stays, and Save (or Next) can be pressed again.
+        """
+        if isinstance(failure.refusal, DuplicatesFound):
+            self.post_message(self.Checked("duplicates-at-save", failure.refusal.candidates))
+            return True
+        if failure.kind == "invalid":
+            self.post_message(self.Checked("invalid", failure.field_errors))
+            return True
+        self._busy = False
+        self._status(failure.message)
+        return not failure.is_incident
 
     # --- pages ---------------------------------------------------------------------------------
 
@@ -86,25 +129,31 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
     def _page(self, key: str) -> Page:
         return next(p for p in PAGES if p.key == key)
 
-    async def show_page(self, key: str) -> None:
+    def _form(self, page: Page) -> QuestionForm:
+        questions = [q for q in page.questions if not (self.audience == "all" and q.audience == "staff")]
+        return QuestionForm(questions, self.answers, self.raw, self.ctx, id="wizard-form")
+
+    async def show_page(self, key: str, *, focus: bool = True) -> None:
         self.page_key = key
-        keys = self.pages()
-        number = keys.index(key) + 1 if key in keys else 1
         body = self.query_one("#wizard-body")
         await body.remove_children()
         if key == REVIEW:
-            title = "Review and save"
             await body.mount(self._review())
             self._preview()
         else:
-            page = self._page(key)
-            title = page.title
-            questions = [q for q in page.questions if not (self.audience == "all" and q.audience == "staff")]
-            form = QuestionForm(questions, self.answers, self.raw, self.ctx, id="wizard-form")
+            form = self._form(self._page(key))
             await body.mount(form)
-            self.call_after_refresh(self._focus_first)
             if self.errors_from_save:
-                self.call_after_refresh(form.show_errors, self.errors_from_save)
+                form.show_errors(self.errors_from_save)
+            if focus:
+                form.focus_first()
+        self._dress(key)
+
+    def _dress(self, key: str) -> None:
+        """The step line and the buttons of the page in view."""
+        keys = self.pages()
+        number = keys.index(key) + 1 if key in keys else 1
+        title = "Review and save" if key == REVIEW else self._page(key).title
         who = "Self-service registration" if self.kiosk else "Staff-assisted registration"
         self.query_one("#wizard-title", Static).update(Text(f"{who} — step {number} of {len(keys)}: {title}"))
         self.query_one("#wizard-back", Button).disabled = number == 1
@@ -112,25 +161,33 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
         self.query_one("#wizard-save", Button).display = key == REVIEW
         self.query_one("#wizard-status", Label).update("")
 
-    def _focus_first(self) -> None:
-        form = self.query("#wizard-form").first(QuestionForm) if self.query("#wizard-form") else None
-        if form is not None:
-            visible = form.visible_questions()
-            if visible:
-                from jobcenter_tui.widgets.question_form import widget_id
-
-                form.query_one("#" + widget_id(visible[0].path)).focus()
-
-    def _form(self) -> QuestionForm | None:
+    def _current_form(self) -> QuestionForm | None:
         found = self.query("#wizard-form")
         return found.first(QuestionForm) if found else None
 
+    def _status(self, text: str) -> None:
+        self.query_one("#wizard-status", Label).update(text)
+
+    @staticmethod
+    def _to_fix(count: int) -> str:
+        return f"{count} answer{'s' if count > 1 else ''} to fix before going on"
+
+    @on(QuestionForm.Changed, "#wizard-form")
+    def _answer_changed(self, event: QuestionForm.Changed) -> None:
+        """The "N answers to fix" line follows the answers as they are fixed."""
+        if "to fix" not in str(self.query_one("#wizard-status", Label).render()):
+            return
+        count = event.form.shown_errors()
+        self._status(self._to_fix(count) if count else "")
+
     def _keep_answers(self) -> None:
         """Store what is on the page without complaining (Back, Escape)."""
-        form = self._form()
+        form = self._current_form()
         if form is not None:
             for q in form.visible_questions():
                 form.check(q, show=False)
+            for path in [p for p, text in self.raw.items() if isinstance(text, str) and not text.strip()]:
+                del self.raw[path]  # a required field left blank is not something typed
 
     async def action_back(self) -> None:
         keys = self.pages()
@@ -156,12 +213,11 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
     async def action_next(self) -> None:
         if self.page_key == REVIEW or self._busy:
             return
-        form = self._form()
+        form = self._current_form()
         if form is not None:
             errors = form.check_all()
             if errors:
-                self.query_one("#wizard-status", Label).update(
-                    f"{len(errors)} answer{'s' if len(errors) > 1 else ''} to fix before going on")
+                self._status(self._to_fix(len(errors)))
                 return
         for path in list(self.errors_from_save):
             if path not in self.answers or form is not None and any(q.path == path for q in form.visible_questions()):
@@ -180,18 +236,28 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
 
     # --- duplicates ----------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="wizard")
     def _check_duplicates(self, record: dict[str, Any]) -> None:
-        app = self.app
-        found = app.services.registration.find_duplicates(app.actor, record)  # type: ignore[attr-defined]
-        self.post_message(self.Checked("duplicates", found))
+        self._call(lambda s, a: s.registration.find_duplicates(a, record), "duplicates")
 
     def _ask_about(self, candidates: list[DuplicateCandidate], then_save: bool) -> None:
+        """Open a probable match or say "different person"; an SSN on file offers only its record."""
         from jobcenter_tui.screens.duplicates import DuplicatesModal
 
+        owner = next((c for c in candidates if c.same_ssn), None)
+        if owner is not None:
+            candidates = [owner]  # one SSN, one person: whoever else looks alike does not matter now
+
         async def decided(choice: tuple[str, str] | None) -> None:
+            if choice is None and owner is not None:
+                if self.page_key != "identity":
+                    await self.show_page("identity", focus=False)
+                form = self._current_form()
+                if form is not None:
+                    form.go_to("ssn")
+                self._status("Correct the SSN, or open that record.")
+                return
             if choice is None:
-                self.query_one("#wizard-status", Label).update("Check the answers, or open the existing record.")
+                self._status("Check the answers, or open the existing record.")
                 return
             if choice[0] == "open":
                 self.dismiss(("open", choice[1]))
@@ -202,7 +268,7 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
             else:
                 await self._advance()
 
-        self.app.push_screen(DuplicatesModal(candidates), decided)
+        self.app.push_screen(DuplicatesModal(candidates, ssn_owner=owner), decided)
 
     # --- review and save -----------------------------------------------------------------------
 
@@ -221,6 +287,7 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
                 lines.append(q.display(self.answers.get(q.path)) + "\n")
         return VerticalScroll(Label("Eligibility preview", classes="section-title"),
                               DataTable(id="review-eligibility", cursor_type="row"),
+                              Label("", id="review-why", markup=False),
                               Label("Answers", classes="section-title"), Static(lines, id="review-answers"), id="review")
 
     def _preview(self) -> None:
@@ -229,13 +296,16 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
     def _account_type(self) -> str:
         return "self_service" if self.kiosk else "staff_assisted"
 
-    @work(thread=True, exclusive=True, group="preview")
     def _run_preview(self, record: dict[str, Any]) -> None:
-        try:
-            result = self.app.services.eligibility.preview(record)  # type: ignore[attr-defined]
-            self.post_message(self.Checked("preview", result))
-        except RecordInvalid as exc:
-            self.post_message(self.Checked("preview-invalid", exc.errors))
+        def refused(failure: Failure) -> bool:
+            if failure.kind == "invalid":
+                self.post_message(self.Checked("preview-invalid", failure.field_errors))
+                return True
+            return False
+
+        self.call_service(lambda s, a: s.eligibility.preview(record),
+                          done=lambda result: self.post_message(self.Checked("preview", result)),
+                          failed=refused, group="preview", exclusive=True)
 
     def action_save(self) -> None:
         if self.page_key != REVIEW or self._busy:
@@ -244,19 +314,17 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
         self.query_one("#wizard-status", Label).update("Saving…")
         self._save(answers_to_record(self.answers, self.ctx, account_type=self._account_type()), tuple(self.distinct_from))
 
-    @work(thread=True, exclusive=True, group="wizard")
     def _save(self, record: dict[str, Any], distinct: tuple[str, ...]) -> None:
-        app = self.app
-        try:
-            made = app.services.registration.register(app.actor, record, distinct_from=distinct,  # type: ignore[attr-defined]
-                                                      source="kiosk" if self.kiosk else "wizard")
-            self.post_message(self.Checked("saved", made))
-        except DuplicatesFound as exc:
-            self.post_message(self.Checked("duplicates-at-save", exc.candidates))
-        except InvalidInput as exc:
-            self.post_message(self.Checked("invalid", exc.errors))
+        source = "kiosk" if self.kiosk else "wizard"
+        self._call(lambda s, a: s.registration.register(a, record, distinct_from=distinct, source=source), "saved")
 
     async def on_registration_screen_checked(self, message: Checked) -> None:
+        if message.kind == "limits":
+            self.limits = message.payload
+            form = self._current_form()
+            if form is not None:
+                form.ctx = self.ctx
+            return
         self._busy = False
         status = self.query_one("#wizard-status", Label)
         if message.kind == "duplicates":
@@ -273,31 +341,43 @@ class RegistrationScreen(Screen[tuple[str, str] | None]):
             table = self.query_one("#review-eligibility", DataTable)
             table.clear(columns=True)
             table.add_columns("Program", "Status", "Why")
+            self._why = {}
             for p in message.payload.programs:
-                why = "; ".join(p.reasons) or (("missing: " + ", ".join(p.missing)) if p.missing else "")
-                if p.missing and p.reasons:
-                    why += "; missing: " + ", ".join(p.missing)
+                why = "; ".join(readable(r) for r in p.reasons)
+                if p.missing:  # labels, never field paths
+                    why += ("; " if why else "") + "missing: " + labels_for(p.missing)
+                self._why[p.program] = f"{program_name(p.program)}: {why}" if why else ""
                 table.add_row(Text(program_name(p.program)), p.status.replace("_", " "), Text(why), key=p.program)
         elif message.kind == "preview-invalid" and self.page_key == REVIEW:
-            await self._back_to_errors({e["field"]: e["message"] for e in message.payload})
+            await self._back_to_errors(message.payload)
         elif message.kind == "invalid":
             await self._back_to_errors(message.payload)
         elif message.kind == "saved":
             self.dismiss(("created", message.payload.id))
 
+    @on(DataTable.RowHighlighted, "#review-eligibility")
+    def _explain(self, event: DataTable.RowHighlighted) -> None:
+        """The whole of "Why" for the program under the cursor: at 80 columns the cell is cut."""
+        self.query_one("#review-why", Label).update(self._why.get(str(event.row_key.value), ""))
+
     async def _back_to_errors(self, errors: dict[str, str]) -> None:
-        """Take the person to the first page with a bad answer, the message at the question."""
+        """Take the person to the first page with a bad answer and to that answer, its message in view."""
         self.errors_from_save = dict(errors)
         for page in visible_pages(self.answers, self.ctx):
-            if any(q.path in errors for q in page.questions):
-                await self.show_page(page.key)
-                self.query_one("#wizard-status", Label).update("Fix the answers marked below")
+            bad = [q.path for q in page.visible_questions(self.answers, self.ctx) if q.path in errors]
+            if bad:
+                await self.show_page(page.key, focus=False)
+                form = self._current_form()
+                if form is not None:
+                    form.go_to(bad[0])
+                self._status("Fix the answers marked below")
                 return
-        self.query_one("#wizard-status", Label).update("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self._status("; ".join(f"{label_for(k)}: {v}" for k, v in errors.items()))
 
     def action_cancel(self) -> None:
+        """Escape: an untouched wizard just closes; anything typed is only dropped when confirmed."""
         self._keep_answers()
-        if not self.answers and not self.raw:
+        if not self.answers and not any(str(v).strip() for v in self.raw.values()):
             self.dismiss(None)
             return
         from jobcenter_tui.screens.confirm import ConfirmModal

@@ -7,7 +7,7 @@ result that arrives for text no longer in the box is dropped. Enter opens the hi
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -16,11 +16,16 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label
 
 from jobcenter_tui.services.search import SearchPage
+from jobcenter_tui.widgets.service_call import Failure, ServiceCaller
 
 DEBOUNCE_SECONDS = 0.25
+# fixed widths, so that a long name never pushes Account and Active off an 80-column screen and a
+# date is never cut; the name and the city share what is left (cell padding 2 each, scrollbar 2)
+FIXED_COLUMNS = (("Born", 10), ("SSN", 11), ("Account", 7), ("Active", 10))
+MIN_NAME, MIN_CITY = 18, 10
 
 
-class SearchScreen(Screen[None]):
+class SearchScreen(ServiceCaller, Screen[None]):
     AUTO_FOCUS = "#search-box"
     BINDINGS = [
         Binding("escape", "close", "Close", id="search.close"),
@@ -50,7 +55,22 @@ class SearchScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#results", DataTable).add_columns("Name", "Born", "SSN", "City", "Account", "Active")
+        self.sub_title = "Find a job seeker"
+        name, city = self._name_and_city_widths(self.app.size.width)
+        table = self.query_one("#results", DataTable)
+        widths = dict(FIXED_COLUMNS, Name=name, City=city)
+        for label in ("Name", "Born", "SSN", "City", "Account", "Active"):
+            table.add_column(label, width=widths[label], key=label.lower())
+
+    @staticmethod
+    def _name_and_city_widths(screen_width: int) -> tuple[int, int]:
+        spare = screen_width - 2 - 2 * 6 - sum(w for _, w in FIXED_COLUMNS)
+        city = max(MIN_CITY, spare // 3)
+        return max(MIN_NAME, spare - city), city
+
+    def on_screen_resume(self) -> None:
+        """Back from a record: the search box takes the next keys (its text selected, to search again)."""
+        self.query_one("#search-box", Input).focus()
 
     @on(Input.Changed, "#search-box")
     def _typed(self, event: Input.Changed) -> None:
@@ -72,11 +92,14 @@ class SearchScreen(Screen[None]):
         self.query_one("#search-message", Label).update("Searching…")
         self._run(text, page)
 
-    @work(thread=True, exclusive=True, group="search")
     def _run(self, text: str, page: int) -> None:
-        app = self.app
-        result = app.services.search.search(app.actor, text, page=page)  # type: ignore[attr-defined]
-        self.post_message(self.Results(text, result))
+        self.call_service(lambda s, a: s.search.search(a, text, page=page),
+                          done=lambda result: self.post_message(self.Results(text, result)),
+                          failed=self._refused, group="search", exclusive=True)
+
+    def _refused(self, failure: Failure) -> bool:
+        self.query_one("#search-message", Label).update(failure.message)
+        return not failure.is_incident
 
     def on_search_screen_results(self, message: Results) -> None:
         if message.text != self.query_one("#search-box", Input).value:
@@ -87,11 +110,11 @@ class SearchScreen(Screen[None]):
         for row in message.page.rows:
             if row.id in table.rows:
                 continue
-            table.add_row(Text(row.name), row.date_of_birth.isoformat(), row.ssn_masked, Text(row.city),
+            table.add_row(_cut(row.name), row.date_of_birth.isoformat(), row.ssn_masked, _cut(row.city),
                           row.account_type, row.last_activity.strftime("%Y-%m-%d"), key=row.id)
         self._last = message.page
         self._last_text = message.text
-        more = "  F8: more" if message.page.has_more else ""
+        more = " — F8: more" if message.page.has_more else ""
         self.query_one("#search-message", Label).update(message.page.message + more)
         if self._focus_after and table.row_count:
             table.focus()
@@ -111,3 +134,8 @@ class SearchScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _cut(text: str) -> Text:
+    """User text in a fixed-width cell: cut with an ellipsis, never wrapped, never markup."""
+    return Text(text, no_wrap=True, overflow="ellipsis")

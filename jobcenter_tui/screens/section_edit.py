@@ -45,7 +45,7 @@ class SectionEditScreen(ServiceCaller, Screen[bool]):
 
     @property
     def ctx(self) -> Context:
-        return Context(self.app.services.today(), self.audience)  # type: ignore[attr-defined]
+        return Context(self.services.today(), self.audience)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -29,13 +29,19 @@ class NotFound(ServiceError):
 
 
 class InvalidInput(ServiceError):
-    """Bad input; ``errors`` maps field paths to messages so each can be shown at its field."""
+    """Bad input; ``errors`` maps field paths to messages so each can be shown at its field.
+
+    Its text names each field by its label ("Weeks unemployed: …"); the paths stay in ``errors``
+    for screens that mark fields and for the JSON of the command line.
+    """
 
     def __init__(self, errors: dict[str, str] | list[dict[str, str]]) -> None:
+        from jobcenter_tui.domain.questions import label_for
+
         if isinstance(errors, list):
             errors = {e["field"]: e["message"] for e in errors}
         self.errors = errors
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        super().__init__("; ".join(f"{label_for(k)}: {v}" for k, v in errors.items()))
 
 
 class LoginFailed(ServiceError):

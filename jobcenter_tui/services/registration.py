@@ -9,14 +9,15 @@ from sqlalchemy import ColumnElement, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from jobcenter_tui.db.models import ConfigEntry, EligibilityDetermination, JobSeeker, PossibleDuplicate, Staff
+from jobcenter_tui.db.models import EligibilityDetermination, JobSeeker, PossibleDuplicate, Staff
 from jobcenter_tui.domain.eligibility import EligibilityConfig, evaluate
 from jobcenter_tui.domain.matching import Person, match_reasons
 from jobcenter_tui.domain.permissions import Actor, Privilege
+from jobcenter_tui.domain.questions import MAX_AGE, birth_date_problem
 from jobcenter_tui.domain.record import RecordInvalid, SeekerRecord, parse_record
 from jobcenter_tui.domain.ssn import Ssn, SsnError, mask_last4
 from jobcenter_tui.services.audit import AuditEvent, append_audit_events
-from jobcenter_tui.services.common import config_from_entries, determination_row, display_name, next_sequence
+from jobcenter_tui.services.common import determination_row, display_name, eligibility_config, next_sequence
 from jobcenter_tui.services.eligibility import llsil_problems
 from jobcenter_tui.services.errors import InvalidInput, ServiceError
 from jobcenter_tui.services.seeker_mapping import record_columns
@@ -35,6 +36,15 @@ class DuplicateCandidate:
     ssn_masked: str
     city: str
     reasons: tuple[str, ...]
+    short_name: str = ""  # "Reyes, D.": enough to recognise, said when an SSN is already on file
+
+    @property
+    def same_ssn(self) -> bool:
+        return "same SSN" in self.reasons
+
+
+def short_name(first: str, last: str) -> str:
+    return f"{last}, {first[:1]}." if first else last
 
 
 class DuplicatesFound(ServiceError):
@@ -43,6 +53,27 @@ class DuplicatesFound(ServiceError):
     def __init__(self, candidates: list[DuplicateCandidate]) -> None:
         super().__init__(f"{len(candidates)} probable match(es) found")
         self.candidates = candidates
+
+
+class SsnOnFile(DuplicatesFound):
+    """The SSN is another record's: open that record (or correct the SSN). Never "a different person"."""
+
+    def __init__(self, owner: DuplicateCandidate) -> None:
+        super().__init__([owner])
+        self.owner = owner
+        self.args = (ssn_on_file_message(owner),)
+
+
+def ssn_on_file_message(owner: DuplicateCandidate) -> str:
+    return f"This SSN belongs to {owner.short_name or owner.name} — open that record"
+
+
+@dataclass(frozen=True)
+class BirthDateLimits:
+    """The ages a date of birth must give (the wizard checks as it is typed; ``register`` again)."""
+
+    min_age: int
+    max_age: int
 
 
 @dataclass(frozen=True)
@@ -107,9 +138,15 @@ class RegistrationService:
                 last4 = self._s.keyring.decrypt(row.ssn_cipher).last4 if row.ssn_cipher else None
                 out.append(DuplicateCandidate(row.id, display_name(row.first_name, row.middle_name, row.last_name, row.suffix),
                                               row.date_of_birth.isoformat(), mask_last4(last4), row.address_city or "",
-                                              tuple(reasons)))
+                                              tuple(reasons), short_name(row.first_name, row.last_name)))
         out.sort(key=lambda c: (c.reasons[0] != "same SSN", c.name))
         return out[:MAX_CANDIDATES]
+
+    def birth_date_limits(self) -> BirthDateLimits:
+        """``wp_min_age`` of the store (nobody younger is served) and the oldest plausible age."""
+        with self._s.db.session() as session:
+            cfg = eligibility_config(session)
+        return BirthDateLimits(cfg.wp_min_age, MAX_AGE)
 
     def find_duplicates(self, actor: Actor, data: dict[str, Any], *, exclude: str | None = None) -> list[DuplicateCandidate]:
         """Probable matches for partly filled answers (identity page) or a whole record (Save)."""
@@ -135,19 +172,24 @@ class RegistrationService:
         except RecordInvalid as exc:
             raise InvalidInput(exc.errors) from None
         with self._s.db.session(write=True) as session:
-            cfg = config_from_entries({e.key: e.value for e in session.exec(select(ConfigEntry)).all()})
+            cfg = eligibility_config(session)
             problems = store_problems(session, record, cfg)
+            born = birth_date_problem(record.date_of_birth, self._s.today(), min_age=cfg.wp_min_age, max_age=MAX_AGE)
+            if born:
+                problems.append({"field": "date_of_birth", "message": born})
             if problems:
                 raise InvalidInput(problems)
             candidates = self._candidates(session, self._person(record.model_dump()), None)
-            same_ssn = [c for c in candidates if "same SSN" in c.reasons]
+            same_ssn = [c for c in candidates if c.same_ssn]
             if same_ssn and not kiosk:
-                raise DuplicatesFound(same_ssn)  # one SSN, one person: never "a different person"
+                raise SsnOnFile(same_ssn[0])  # one SSN, one person: never "a different person"
             unconfirmed = [c for c in candidates if c.id not in distinct_from]
             if unconfirmed and not kiosk:
                 raise DuplicatesFound(unconfirmed)
             cols = record_columns(record, self._s.keyring)
-            if same_ssn:  # kiosk: the SSN is someone's already; keep it off this record for staff to sort out
+            held: dict[str, Any] = {}
+            if same_ssn:  # kiosk: the SSN is someone's already; kept on the possible duplicate for staff, not here
+                held = {"ssn_cipher": cols["ssn_cipher"], "ssn_index": cols["ssn_index"]}
                 cols["ssn_cipher"] = cols["ssn_index"] = cols["ssn_last4_index"] = None
             if cols.get("office") is None and actor.office:
                 cols["office"] = actor.office
@@ -169,7 +211,8 @@ class RegistrationService:
                 status = "open" if kiosk else "distinct"
                 session.add(PossibleDuplicate(seeker_id=row.id, other_id=c.id, reasons=list(c.reasons), status=status,
                                               created_by=actor.username, resolved_at=None if kiosk else now,
-                                              resolved_by=None if kiosk else actor.username))
+                                              resolved_by=None if kiosk else actor.username,
+                                              **(held if c.same_ssn else {})))
                 events.append(AuditEvent("seeker.possible_duplicate" if kiosk else "seeker.confirmed_distinct",
                                          "job_seeker", row.id, {"other": c.id, "reasons": list(c.reasons)}))
             session.flush()
@@ -187,6 +230,7 @@ class PossibleDuplicateView:
     other_name: str
     reasons: tuple[str, ...]
     created_at: Any
+    holds_ssn: bool = False  # the kiosk's SSN is the other record's: never "different people"
 
 
 class DuplicateReview:
@@ -208,7 +252,7 @@ class DuplicateReview:
             ).all()
             return [PossibleDuplicateView(r.id, a_.id, display_name(a_.first_name, a_.middle_name, a_.last_name, a_.suffix),
                                           b_.id, display_name(b_.first_name, b_.middle_name, b_.last_name, b_.suffix),
-                                          tuple(r.reasons), r.created_at) for r, a_, b_ in rows]
+                                          tuple(r.reasons), r.created_at, r.ssn_cipher is not None) for r, a_, b_ in rows]
 
     def mark_distinct(self, actor: Actor, duplicate_id: str) -> None:
         """Staff checked: two different people. (Merging two records is not built yet.)"""
@@ -217,6 +261,9 @@ class DuplicateReview:
             row = session.get(PossibleDuplicate, duplicate_id)
             if row is None or row.status != "open":
                 raise ServiceError("This possible duplicate is no longer open")
+            if row.ssn_cipher is not None:  # one SSN, one person: the SSN typed at the kiosk is the other record's
+                raise ServiceError("The SSN typed at the kiosk is already on the other record, so these cannot be two "
+                                   "different people. Open the records to correct the SSN or the identity.")
             row.status, row.resolved_at, row.resolved_by = "distinct", self._s.now(), actor.username
             session.add(row)
             append_audit_events(session, actor, [AuditEvent("seeker.confirmed_distinct", "job_seeker", row.seeker_id,

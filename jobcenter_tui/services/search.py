@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from jobcenter_tui.db.search import NAME_CANDIDATES, SeekerFilters, find_seekers
 from jobcenter_tui.domain.permissions import Actor, Privilege
-from jobcenter_tui.domain.search_query import SearchQuery, parse_query
+from jobcenter_tui.domain.search_query import SearchQuery, parse_query, record_prefix_of
 from jobcenter_tui.domain.ssn import mask_last4
 from jobcenter_tui.services.audit import append_audit
 from jobcenter_tui.services.common import display_name
@@ -64,6 +64,7 @@ class SearchService:
             phone=query.phone,
             email=query.email,
             record_id=query.record_id,
+            record_prefix=query.record_prefix,
         )
         if query.uses_ssn:  # searching by SSN is audited (the digits are not written), in the same unit of work
             with self._s.db.session(write=True) as session:
@@ -74,6 +75,11 @@ class SearchService:
         else:
             with self._s.db.single_read() as conn:
                 result = find_seekers(conn, filters, limit=page_size + 1, offset=page * page_size)
+                prefix = record_prefix_of(text)
+                if not result.rows and query.kind == "name" and prefix:  # "deadbeef": no such name, maybe an id
+                    query = SearchQuery("record_id", record_prefix=prefix)
+                    result = find_seekers(conn, SeekerFilters(record_prefix=prefix), limit=page_size + 1,
+                                          offset=page * page_size)
         found = result.rows
         summaries = tuple(
             SeekerSummary(
@@ -92,8 +98,7 @@ class SearchService:
             message = (f"{query.describe()}: over {NAME_CANDIDATES:,} people match; showing the first found in name order. "
                        "Type more of the name, or add the date of birth.")
         elif summaries:
-            message = f"{query.describe()}: {'first ' if page == 0 and has_more else ''}{len(summaries)} shown" + \
-                      (", more below" if has_more else "")
+            message = f"{query.describe()}: {page * page_size + len(summaries)} shown"  # in all, with earlier pages
         elif page:
             message = "No more results."
         else:

@@ -28,7 +28,9 @@ def path_of(widget_id_: str) -> str:
     return widget_id_[2:].replace("--", ".")
 
 
-class QuestionForm(VerticalScroll):
+class QuestionForm(VerticalScroll, can_focus=False):
+    """Not a focus stop itself: Tab goes from question to question, the first key to the first question."""
+
     DEFAULT_CSS = """
     QuestionForm { height: 1fr; padding: 0 1; }
     QuestionForm .q-row { height: auto; }
@@ -38,9 +40,9 @@ class QuestionForm(VerticalScroll):
     QuestionForm .q-line Input, QuestionForm .q-line Select { width: 1fr; }
     QuestionForm .q-line SelectionList { width: 1fr; height: auto; max-height: 7; }
     QuestionForm .q-line TextArea { width: 1fr; height: 6; }
-    QuestionForm .q-error { color: $error; padding-left: 34; height: auto; display: none; }
+    QuestionForm .q-error { color: $error; padding-left: 34; width: 100%; height: auto; display: none; }
     QuestionForm .q-error.-shown { display: block; }
-    QuestionForm .q-help { color: $text-muted; padding-left: 34; height: auto; text-style: italic; }
+    QuestionForm .q-help { color: $text-muted; padding-left: 34; width: 100%; height: auto; text-style: italic; }
     """
 
     class Changed(Message):
@@ -81,6 +83,8 @@ class QuestionForm(VerticalScroll):
         wid = widget_id(q.path)
         if q.kind in ("choice", "yesno"):
             options = [("Yes", True), ("No", False)] if q.kind == "yesno" else [(label, v) for v, label in q.choices]
+            if q.open_choices and value is not None and value not in dict(q.choices):
+                options.append((str(value), value))  # on file from before the list: kept as it is
             return Select(options, id=wid, prompt="— not answered —", compact=True,
                           value=value if value is not None else Select.NULL, allow_blank=True)
         if q.kind == "multi":
@@ -124,7 +128,7 @@ class QuestionForm(VerticalScroll):
                 self._show_error(q.path, str(exc))
             return str(exc)
         self.raw.pop(q.path, None)
-        if value is None:
+        if value is None or value == []:
             self.answers.pop(q.path, None)
         else:
             self.answers[q.path] = value
@@ -132,16 +136,39 @@ class QuestionForm(VerticalScroll):
         return None
 
     def check_all(self) -> dict[str, str]:
-        """Check every visible question; focus the first bad one. Empty when the page is valid."""
+        """Check every visible question; go to the first bad one. Empty when the page is valid."""
         errors = {}
         for q in self.visible_questions():
             message = self.check(q)
             if message:
                 errors[q.path] = message
         if errors:
-            first = next(iter(errors))
-            self.query_one("#" + widget_id(first)).focus()
+            self.go_to(next(iter(errors)))
         return errors
+
+    def go_to(self, path: str) -> None:
+        """Focus a question with its message in view; typed text stays, the cursor at its end.
+
+        Focusing an ``Input`` selects its text, so the next key would replace what the person typed:
+        here the text is to be corrected, not retyped.
+        """
+        widget = self.query_one("#" + widget_id(path))
+        if isinstance(widget, Input):
+            widget.select_on_focus = False  # given back when the field is left
+            widget.cursor_position = len(widget.value)
+        widget.focus(scroll_visible=False)
+        row = self.query_one("#" + widget_id(path) + "-row")
+        self.call_after_refresh(self.scroll_to_widget, row, animate=False, top=False)
+
+    def shown_errors(self) -> int:
+        """How many answers on this page show a message now."""
+        return sum(1 for q in self.visible_questions() if self.query_one("#" + widget_id(q.path) + "-error").has_class("-shown"))
+
+    def focus_first(self) -> None:
+        """The first question shown takes the keys (on every page, also after Back)."""
+        visible = self.visible_questions()
+        if visible:
+            self.query_one("#" + widget_id(visible[0].path)).focus()
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """Messages from the services (a whole-record check), each at its question."""
@@ -168,6 +195,7 @@ class QuestionForm(VerticalScroll):
 
     @on(Input.Blurred)
     def _left(self, event: Input.Blurred) -> None:
+        event.input.select_on_focus = True
         q = self._question(event.input)
         if q is not None and self.is_attached:
             self.check(q)

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, cast
 
 from textual.worker import Worker, get_current_worker
 
-from jobcenter_tui.domain.questions import QUESTIONS
-from jobcenter_tui.services.errors import InvalidInput, StaleRecord, StoreBusy, as_refusal
+from jobcenter_tui.domain.questions import label_for, readable
+from jobcenter_tui.services.errors import InvalidInput, Refusal, StaleRecord, StoreBusy, as_refusal
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -46,6 +46,7 @@ class Failure:
     message: str
     field_errors: dict[str, str] = field(default_factory=dict)  # question path -> message (kind "invalid")
     incident_id: str | None = None
+    refusal: Refusal | None = None  # the refusal itself, for screens that act on its details
 
     @property
     def is_incident(self) -> bool:
@@ -70,29 +71,20 @@ def describe_failure(error: BaseException, host: FailureHost, where: str) -> Fai
         return Failure("incident", f"Something went wrong (incident {incident}). Nothing was saved; what you "
                                    "typed is kept. Quote the incident id to your administrator.", incident_id=incident)
     if isinstance(refusal, StoreBusy):
-        return Failure("busy", str(refusal))
+        return Failure("busy", str(refusal), refusal=refusal)
     if isinstance(refusal, StaleRecord):
-        return Failure("stale", str(refusal))
+        return Failure("stale", str(refusal), refusal=refusal)
     if isinstance(refusal, InvalidInput):
-        return Failure("invalid", _invalid_message(refusal.errors), dict(refusal.errors))
+        return Failure("invalid", _invalid_message(refusal.errors), dict(refusal.errors), refusal=refusal)
     errors = getattr(refusal, "errors", None)  # RecordInvalid: a list of {"field", "message"}
     if isinstance(errors, list) and all(isinstance(e, dict) and "field" in e for e in errors):
         fields = {e["field"]: e["message"] for e in errors}
-        return Failure("invalid", _invalid_message(fields), fields)
-    return Failure("refused", str(refusal))
-
-
-def label_for(path: str) -> str:
-    """A question's label for a field path; never the path itself."""
-    question = QUESTIONS.get(path)
-    if question is not None:
-        return question.label
-    last = path.rsplit(".", 1)[-1].split("[", 1)[0]
-    return last.replace("_", " ").capitalize()
+        return Failure("invalid", _invalid_message(fields), fields, refusal=refusal)
+    return Failure("refused", str(refusal), refusal=refusal)
 
 
 def _invalid_message(errors: dict[str, str]) -> str:
-    parts = [f"{label_for(path)}: {message}" for path, message in errors.items()]
+    parts = [f"{label_for(path)}: {readable(message)}" for path, message in errors.items()]
     return "Fix the answers marked: " + "; ".join(parts) if parts else "Fix the answers marked."
 
 
@@ -144,12 +136,11 @@ def call_service(
     return node.run_worker(run, name=where, group=group, exclusive=exclusive, thread=True, exit_on_error=False)
 
 
-class ServiceCaller:
-    """Mixin for screens and widgets: ``self.services``, ``self.actor`` and ``self.call_service``.
+class Resilient:
+    """Mixin for screens and widgets: a bug in one of its handlers does not stop it.
 
-    It also keeps the node alive after a bug in one of its handlers: Textual stops a node's
-    message loop (and, by default, the app) on an unhandled exception; here it becomes an incident
-    dialog and the node goes on handling keys.
+    Textual ends a node's message loop (and, by default, the app) on an unhandled exception; here
+    it becomes an incident dialog (see the app's error policy) and the node goes on handling keys.
     """
 
     async def _dispatch_message(self, message: Any) -> None:
@@ -157,6 +148,10 @@ class ServiceCaller:
             await super()._dispatch_message(message)  # type: ignore[misc]
         except Exception as error:  # noqa: BLE001 - the console never exits on an error
             cast("DOMNode", self).app._handle_exception(error)
+
+
+class ServiceCaller(Resilient):
+    """Mixin for screens and widgets: ``self.services``, ``self.actor`` and ``self.call_service``."""
 
     @property
     def services(self) -> Services:

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable
 
+from jobcenter_tui.domain.questions import label_for
 from jobcenter_tui.widgets.case.base import (
     DETERMINATION,
     DOCUMENT,
@@ -20,7 +21,6 @@ from jobcenter_tui.widgets.case.base import (
     CasePane,
     fill_table,
 )
-from jobcenter_tui.widgets.service_call import label_for
 
 if TYPE_CHECKING:
     from jobcenter_tui.domain.permissions import Actor

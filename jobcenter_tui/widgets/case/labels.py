@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from jobcenter_tui.domain.enrollment import EXIT_REASONS, VERIFIED_ITEMS
-from jobcenter_tui.widgets.service_call import label_for
+from jobcenter_tui.domain.questions import label_for
 
-ELIGIBILITY_WORDS = {"eligible": "eligible", "ineligible": "not eligible", "needs_information": "needs info"}
+ELIGIBILITY_WORDS = {"eligible": "eligible", "ineligible": "ineligible", "needs_information": "needs info"}
 _VERIFIED = dict(VERIFIED_ITEMS)
 
 

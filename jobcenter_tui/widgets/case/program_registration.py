@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Label, Static
 
 from jobcenter_tui.domain.permissions import ProgramLevel
 from jobcenter_tui.domain.programs import PROGRAM_CODES
+from jobcenter_tui.domain.questions import readable
 from jobcenter_tui.widgets.case.base import DETERMINATION, ENROLLMENT, RECORD, SERVICE, CasePane, EnrollRequest, fill_table
 from jobcenter_tui.widgets.case.labels import ELIGIBILITY_WORDS, answers_needed
 
@@ -76,7 +77,7 @@ class ProgramRegistrationPane(CasePane[ProgramsModel]):
         if row is not None:
             text.append(f"{row.name}: {ELIGIBILITY_WORDS.get(row.eligibility, row.eligibility)}\n", style="bold")
             for reason in row.reasons:
-                text.append(f"  • {reason}\n")
+                text.append(f"  • {readable(reason)}\n")
             if row.missing:
                 text.append(f"  • answers needed: {answers_needed(row.missing)}\n")
         self.query_one("#program-detail", Static).update(text)
