@@ -432,7 +432,7 @@ async def test_reveal_ssn_reasons_history_title_and_re_masking(case, monkeypatch
     """17, 12, 14: a reveal needs a reason (refused in words when empty or too short); the SSN shows in the
     header, History shows the reveal at once, and it re-masks on a tab change, after REVEAL_SECONDS and
     when the screen is left; the window title follows the record; a spouse is no veteran."""
-    monkeypatch.setattr(case_details, "REVEAL_SECONDS", 0.5)
+    monkeypatch.setattr(case_details, "REVEAL_SECONDS", 60)  # long enough that only the tab change masks it
     app = staff_app(case)
     async with app.run_test(size=(80, 24)) as pilot:
         staff_title = window_title(app)
@@ -468,10 +468,12 @@ async def test_reveal_ssn_reasons_history_title_and_re_masking(case, monkeypatch
         assert history.row_count == seen + 1 and str(history.get_row_at(0)[2]) == "seeker.reveal_ssn"
         await show_tab(app, pilot, 7)  # another tab: masked again
         assert "345-67-8912" not in header_text(app)
+        monkeypatch.setattr(case_details, "REVEAL_SECONDS", 1.0)
         await reveal("identity check, second look")
         assert "345-67-8912" in header_text(app)
-        await pilot.pause(0.8)  # REVEAL_SECONDS later
+        await pilot.pause(1.3)  # REVEAL_SECONDS later
         assert "345-67-8912" not in header_text(app) and screen.revealed_ssn is None
+        monkeypatch.setattr(case_details, "REVEAL_SECONDS", 60)
         await reveal("identity check, third look")
         assert "345-67-8912" in header_text(app)
         await pilot.press("f2")  # leaving the screen (for search) masks it
