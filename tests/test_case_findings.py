@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
-from textual.widgets import DataTable, Header, Input, Label, SelectionList, TabbedContent
+from textual.widgets import DataTable, Header, Input, Label, Select, SelectionList, TabbedContent
 
 from jobcenter_tui.app import JobCenterApp
 from jobcenter_tui.domain.plans import goal_errors_message, parse_goal_lines
@@ -542,5 +542,12 @@ async def test_a_completed_service_opens_read_only(case, clock) -> None:  # type
             await pilot.press("escape")
             await settle(app, pilot)
             assert isinstance(app.screen, CaseDetailsScreen)
+        status = app.screen.query_one("#service-status-filter", Select)
+        status.value = "cancelled"  # the filters narrow the list (read on the UI thread, fetched in a worker)
+        await settle(app, pilot)
+        assert services.row_count == 0
+        status.clear()
+        await settle(app, pilot)
+        assert services.row_count == 1
     [again] = case.service_records.for_seeker(cm, SEEKER)
     assert again.version == done.version and again.status == "completed"
