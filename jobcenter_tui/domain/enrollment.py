@@ -17,6 +17,7 @@ PENDING, OPEN, CLOSED = "pending", "open", "closed"
 STATUSES = (PENDING, OPEN, CLOSED)
 EXIT_DAYS = 90
 MAX_PLANNED_GAP_DAYS = 180
+NEVER_PARTICIPATED = "never_participated"  # a pending enrollment closed without any service (spec)
 
 EXIT_REASONS: dict[str, str] = {
     "completed": "Completed services",
@@ -28,9 +29,9 @@ EXIT_REASONS: dict[str, str] = {
     "ineligible": "Found ineligible",
     "criminal_offender": "Criminal offender",
     "other": "Other",
-    "never_participated": "Never participated",
+    NEVER_PARTICIPATED: "Never participated",
 }
-STAFF_EXIT_REASONS = tuple(k for k in EXIT_REASONS if k != "never_participated")
+STAFF_EXIT_REASONS = tuple(k for k in EXIT_REASONS if k != NEVER_PARTICIPATED)
 
 # What staff may attest they verified before enrolling (stored as the keys; shown as the labels).
 VERIFIED_ITEMS = (("identity", "Identity"), ("age", "Date of birth / age"), ("work_authorization", "Work authorization"),

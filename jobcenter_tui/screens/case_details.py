@@ -275,18 +275,19 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
         if not self.detail.record.get("ssn"):
             self.notify("No SSN is on file.", markup=False)
             return
+        seeker_id = self.seeker_id
         self.app.push_screen(ReasonModal("Why is the full SSN needed? (recorded in the audit log)",
-                                         required="Say why the full SSN is needed: the reason is recorded in the audit log."),
-                             self._reveal)
+                                         required="Say why the full SSN is needed: the reason is recorded in the audit log.",
+                                         submit=lambda s, a, reason: s.seekers.reveal_ssn(a, seeker_id, reason)),
+                             self._revealed)
 
-    def _reveal(self, reason: str | None) -> None:
-        if not reason:
+    def _revealed(self, ssn: str | None) -> None:
+        """Shown in the header for 30 s, or until the tab or screen is left; History shows the reveal.
+
+        The reason dialog stays open until the service accepts the reason, so a refusal is read there.
+        """
+        if not ssn:
             return
-        self.call_service(lambda s, a: s.seekers.reveal_ssn(a, self.seeker_id, reason), done=self._revealed,
-                          group="case-reveal")
-
-    def _revealed(self, ssn: str) -> None:
-        """Shown in the header for 30 s, or until the tab or screen is left; History shows the reveal."""
         self.revealed_ssn = ssn
         self._show_header()
         if self._mask_timer is not None:

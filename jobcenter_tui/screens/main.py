@@ -69,7 +69,12 @@ class MainScreen(ServiceCaller, Screen[None]):
             table.add_row(Text(program.name), *marks, key=program.code.value)
 
     def on_screen_resume(self) -> None:
-        """Back on the home screen (after a registration, a record, a sign-in): counts read again."""
+        """Back on the home screen (after a registration, a record, a sign-in): counts read again.
+
+        Not while signing out (F10 from a deeper screen passes through here on its way to sign-in).
+        """
+        if self.app.actor is None:  # type: ignore[attr-defined]
+            return
         self._arrived = True
         self.action_refresh()
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from jobcenter_tui.db.models import (
+    AuditEntry,
     EligibilityDetermination,
     Enrollment,
     EnrollmentStatusChange,
@@ -28,6 +29,7 @@ from jobcenter_tui.domain.eligibility import evaluate
 from jobcenter_tui.domain.enrollment import (
     CLOSED,
     EXIT_REASONS,
+    NEVER_PARTICIPATED,
     OPEN,
     PENDING,
     ServiceFact,
@@ -73,6 +75,7 @@ class EnrollmentView:
     participation_date: date | None
     exit_date: date | None
     exit_reason: str | None
+    exit_reason_given: str | None  # the reason staff chose, kept when the spec records "never participated"
     clock: str  # "exit pending in 12 days", "held: T01 is scheduled", ""
     snapshot: dict[str, Any] | None
     attestation: dict[str, Any] | None
@@ -104,15 +107,16 @@ def service_facts(session: Session, enrollment_ids: Sequence[str],
     return _facts_by_enrollment(rows, catalog)
 
 
-def move(session: Session, actor: Actor, enrollment: Enrollment, new: str, reason: str | None, at: datetime) -> None:
-    """Change an enrollment's status: a history row and an audit row in the same unit of work."""
+def move(session: Session, actor: Actor, enrollment: Enrollment, new: str, reason: str | None, at: datetime,
+         **recorded: Any) -> None:
+    """Change an enrollment's status: a history row and an audit row (with ``recorded``) in the same unit of work."""
     old = enrollment.status
     enrollment.status = new
     session.add(enrollment)
     session.add(EnrollmentStatusChange(enrollment_id=enrollment.id, from_status=old, to_status=new, at=at,
                                        by=actor.username, reason=reason))
     append_audit(session, actor, f"enrollment.{new}", at=at, entity="job_seeker", entity_id=enrollment.seeker_id,
-                 changes={"enrollment": enrollment.id, "program": enrollment.program, "from": old, "to": new},
+                 changes={"enrollment": enrollment.id, "program": enrollment.program, "from": old, "to": new, **recorded},
                  reason=reason)
 
 
@@ -125,6 +129,21 @@ def open_if_participating(session: Session, actor: Actor, enrollment: Enrollment
     if start is not None:
         enrollment.participation_date = start
         move(session, actor, enrollment, OPEN, f"first participation service on {start.isoformat()}", at)
+
+
+def _reasons_given(session: Session, enrollments: Sequence[Enrollment]) -> dict[str, str]:
+    """The exit reason staff chose for enrollments recorded as never participated (from their audit rows, one query)."""
+    if not enrollments:
+        return {}
+    ids = {e.id for e in enrollments}
+    rows = session.exec(select(AuditEntry.changes).where(AuditEntry.action == "enrollment.closed", AuditEntry.entity == "job_seeker",
+                                                         col(AuditEntry.entity_id).in_({e.seeker_id for e in enrollments}))
+                        .order_by(col(AuditEntry.id))).all()
+    given: dict[str, str] = {}
+    for changes in rows:  # the latest close of each enrollment wins (it may have been reopened and closed again)
+        if changes and changes.get("enrollment") in ids and changes.get("reason_given"):
+            given[changes["enrollment"]] = changes["reason_given"]
+    return given
 
 
 # --- the use cases -----------------------------------------------------------------------------
@@ -214,6 +233,7 @@ class EnrollmentService:
         for c in session.exec(select(EnrollmentStatusChange).where(col(EnrollmentStatusChange.enrollment_id).in_(ids))
                               .order_by(col(EnrollmentStatusChange.id))).all():
             history[c.enrollment_id].append((c.at, c.from_status, c.to_status, c.by, c.reason))
+        given = _reasons_given(session, [e for e in enrollments if e.exit_reason == NEVER_PARTICIPATED])
         open_ids = [e.id for e in enrollments if e.status == OPEN]
         facts = service_facts(session, open_ids, catalog or service_catalog(session)) if open_ids else {}
         today = self._s.today()
@@ -229,12 +249,16 @@ class EnrollmentService:
                 elif state.days_left is not None:
                     clock = f"exit pending in {state.days_left} days"
             out.append(EnrollmentView(e.id, e.program, e.status, e.youth_category, e.created_at, e.participation_date,
-                                      e.exit_date, e.exit_reason, clock, e.eligibility_snapshot, e.attestation,
+                                      e.exit_date, e.exit_reason, given.get(e.id, e.exit_reason), clock, e.eligibility_snapshot, e.attestation,
                                       tuple(history[e.id]), e.version))
         return out
 
     def close(self, actor: Actor, enrollment_id: str, reason: str, *, note: str = "") -> EnrollmentView:
-        """Staff close an enrollment with an exit reason; a pending one without services never participated."""
+        """Staff close an enrollment with the exit reason they chose.
+
+        The spec records a pending enrollment closed without any service as ``never_participated``;
+        the reason chosen is kept with it (status history, audit, ``exit_reason_given``), never dropped.
+        """
         with self._s.db.session(write=True) as session:
             e = enrollment_row(session, enrollment_id)
             require_level(actor, e.program, ProgramLevel.EDIT)
@@ -245,12 +269,14 @@ class EnrollmentService:
             catalog = service_catalog(session)
             facts = service_facts(session, [e.id], catalog).get(e.id, [])
             received = [f.ended for f in facts if f.extends_participation and f.status == "completed"]
-            if e.status == PENDING and not received:
-                reason = "never_participated"
+            why = f"{EXIT_REASONS[reason]}{': ' + note if note else ''}"
             e.exit_reason = reason
+            if e.status == PENDING and not received:
+                e.exit_reason = NEVER_PARTICIPATED
+                why += f" ({EXIT_REASONS[NEVER_PARTICIPATED].lower()}: no service was received)"
             e.exit_date = max(received) if received else self._s.today()
             e.closed_by = actor.username
-            move(session, actor, e, CLOSED, f"{EXIT_REASONS[reason]}{': ' + note if note else ''}", self._s.now())
+            move(session, actor, e, CLOSED, why[:500], self._s.now(), exit_reason=e.exit_reason, reason_given=reason)
             session.flush()
             return self._views(session, [e], catalog)[0]
 

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from jobcenter_tui.services import Services
 
 
+ENROLLABLE = ("eligible", "needs_information")  # needs information: the wizard asks the missing answers first
+
+
 @dataclass(frozen=True)
 class ProgramRow:
     """One row of the Program Registration table."""
@@ -40,8 +43,10 @@ class ProgramRegistrationService:
     def rows(self, actor: Actor, seeker_id: str) -> list[ProgramRow]:
         """One row per program: eligibility today, enrollment status, and whether Enroll is offered.
 
-        Enroll shows only when the program is eligible *and* this staff member holds ``create``
-        for it; ``enroll`` refuses otherwise, whatever the screen showed.
+        Enroll shows when the program is eligible — or needs information, which the enrollment
+        wizard asks first — *and* this staff member holds ``create`` for it and no enrollment is
+        pending or open. Never for an ineligible program. ``enroll`` still refuses anything not
+        eligible at that moment, whatever the screen showed.
         """
         actor.require(Privilege.SEEKER_VIEW)
         with self._s.db.session() as session:
@@ -59,7 +64,7 @@ class ProgramRegistrationService:
                 dates = f"{shown.participation_date or shown.created_at.date()} →"
                 if shown.status == CLOSED:
                     dates = f"→ {shown.exit_date or '—'}"
-            can = (p.status == "eligible" and active is None and actor.can_program(p.program, ProgramLevel.CREATE))
+            can = (p.status in ENROLLABLE and active is None and actor.can_program(p.program, ProgramLevel.CREATE))
             rows.append(ProgramRow(p.program, program_name(p.program), p.status, p.reasons, p.missing,
                                    shown.id if shown else None, shown.status if shown else "none", dates, can))
         return rows

@@ -81,7 +81,10 @@ class EnrollmentsPane(CasePane[EnrollmentsModel]):
         if e is not None and self.model is not None:
             text.append(f"{program_name(e.program)} — {e.status}\n", style="bold")
             if e.exit_date:
-                text.append(f"Exit {e.exit_date}: {exit_reason(e.exit_reason)}\n")
+                text.append(f"Exit {e.exit_date}: {exit_reason(e.exit_reason)}")
+                if e.exit_reason_given and e.exit_reason_given != e.exit_reason:  # never participated, and why staff closed it
+                    text.append(f" (no service received); reason given: {exit_reason(e.exit_reason_given)}")
+                text.append("\n")
             a = e.attestation or {}
             if a:
                 text.append(f"Attested by {a.get('staff')} on {a.get('date')}: verified {verified_items(a.get('verified', []))}\n")

@@ -90,6 +90,10 @@ class ServiceRecordsPane(CasePane[list["ServiceRecordView"]]):
         Binding("i", "details", "Details", id="case.service_details"),
     ]
 
+    def __init__(self, seeker_id: str) -> None:
+        super().__init__(seeker_id)
+        self._filters: tuple[str | None, str | None] = (None, None)  # status, program
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="service-filters"):
             yield Select([(words(s), s) for s in SERVICE_STATUSES], prompt="any status",
@@ -105,8 +109,13 @@ class ServiceRecordsPane(CasePane[list["ServiceRecordView"]]):
         select = self.query_one(selector, Select)
         return None if select.is_blank() else str(select.value)
 
+    def reload(self) -> None:
+        """The filters are read here, on the UI thread; ``fetch`` runs in a worker and must not touch widgets."""
+        self._filters = (self._filter("#service-status-filter"), self._filter("#service-program-filter"))
+        super().reload()
+
     def fetch(self, services: Services, actor: Actor) -> list[ServiceRecordView]:
-        status, program = self._filter("#service-status-filter"), self._filter("#service-program-filter")
+        status, program = self._filters
         return services.service_records.for_seeker(actor, self.seeker_id, status=status, program=program)
 
     def show(self, model: list[ServiceRecordView]) -> None:
