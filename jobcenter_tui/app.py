@@ -194,6 +194,8 @@ class JobCenterApp(ConsoleApp):
             binding = active.binding
             if not binding.description or binding.action in seen or not active.enabled or binding.action == "quit":
                 continue
+            if entries is not None and active.node not in (screen, self):
+                continue  # a pane's key: already listed by the screen, under the pane's name
             seen.add(binding.action)
             yield SystemCommand(binding.description, f"Key: {key}", partial(self.run_action, binding.action, active.node))
 

@@ -550,3 +550,25 @@ async def test_a_completed_service_opens_read_only(case, clock) -> None:  # type
         assert services.row_count == 1
     [again] = case.service_records.for_seeker(cm, SEEKER)
     assert again.version == done.version and again.status == "completed"
+
+
+async def test_front_desk_cannot_take_over_a_self_service_account(case) -> None:  # type: ignore[no-untyped-def]
+    """10: Upgrade is case work (``seeker.upgrade``): not offered to front desk, refused by the service."""
+    from jobcenter_tui.domain.permissions import PermissionDenied
+    from jobcenter_tui.services import kiosk_actor
+
+    made = case.registration.register(kiosk_actor("TOP"), {"first_name": "Kim", "last_name": "Lee",
+                                                           "date_of_birth": "1995-07-07", "account_type": "self_service"})
+    app = staff_app(case, "fd")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_case(app, pilot, made.id)
+        assert "Upgrade" not in footer_keys(app)
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseDetailsScreen)
+    version = case.seekers.get(system_actor(), made.id).version
+    with pytest.raises(PermissionDenied, match="Take over self-service accounts"):
+        case.seekers.upgrade_to_staff_assisted(case.staff.actor_for("fd"), made.id, expected_version=version)
+    cm = case.staff.actor_for("cm")
+    assert "seeker.upgrade" in cm.privileges
+    assert case.seekers.upgrade_to_staff_assisted(cm, made.id, expected_version=version).account_type == "staff_assisted"

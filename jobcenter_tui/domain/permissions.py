@@ -19,6 +19,7 @@ class Privilege(StrEnum):
     SEEKER_CREATE = "seeker.create"
     SEEKER_EDIT = "seeker.edit"
     SEEKER_VIEW_SSN = "seeker.view_ssn"
+    SEEKER_UPGRADE = "seeker.upgrade"  # take over a self-service account (staff-assisted from then on)
     SEEKER_MERGE = "seeker.merge"
     NOTE_DELETE = "note.delete"
     ENROLLMENT_REOPEN = "enrollment.reopen"
@@ -50,7 +51,7 @@ class RoleDefinition:
 
 _P = Privilege
 _FRONT = frozenset({_P.SEEKER_VIEW, _P.SEEKER_CREATE, _P.SEEKER_EDIT})
-_CASE = _FRONT | {_P.SEEKER_VIEW_SSN}
+_CASE = _FRONT | {_P.SEEKER_VIEW_SSN, _P.SEEKER_UPGRADE}
 _SUPER = _CASE | {
     _P.SEEKER_MERGE, _P.NOTE_DELETE, _P.ENROLLMENT_REOPEN, _P.EMPLOYER_MANAGE,
     _P.POSTING_MANAGE, _P.REPORT_EXPORT, _P.DATA_IMPORT, _P.AUDIT_VIEW,
@@ -97,6 +98,7 @@ PRIVILEGE_LABELS: dict[str, str] = {
     Privilege.SEEKER_CREATE: "Register job seekers",
     Privilege.SEEKER_EDIT: "Edit job seekers",
     Privilege.SEEKER_VIEW_SSN: "View full SSN",
+    Privilege.SEEKER_UPGRADE: "Take over self-service accounts",
     Privilege.SEEKER_MERGE: "Merge records",
     Privilege.NOTE_DELETE: "Delete notes",
     Privilege.ENROLLMENT_REOPEN: "Reopen enrollments",

@@ -214,7 +214,7 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys this staff member cannot use are not offered (the services refuse them anyway)."""
         if action == "upgrade":
-            return self.actor.can("seeker.edit") and (self.detail is None or self.detail.account_type != "staff_assisted")
+            return self.actor.can("seeker.upgrade") and (self.detail is None or self.detail.account_type != "staff_assisted")
         if action == "reveal":
             return self.actor.can("seeker.view_ssn")
         if action == "determine":

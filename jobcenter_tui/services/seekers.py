@@ -160,8 +160,8 @@ class SeekerService:
             return self._detail(row)
 
     def upgrade_to_staff_assisted(self, actor: Actor, seeker_id: str, *, expected_version: int, reason: str = "") -> SeekerDetail:
-        """Self-service → staff-assisted: one way, confirmed by the caller, audited."""
-        actor.require(Privilege.SEEKER_EDIT)
+        """Self-service → staff-assisted: one way, confirmed by the caller, audited (case staff, not the front desk)."""
+        actor.require(Privilege.SEEKER_UPGRADE)
         with self._s.db.session(write=True) as session:
             row = seeker_row(session, seeker_id)
             if row.account_type == "staff_assisted":
