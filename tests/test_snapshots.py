@@ -116,9 +116,10 @@ def _case_app(home: Path) -> JobCenterApp:
 
 async def _open_case(pilot) -> None:  # type: ignore[no-untyped-def]
     pilot.app.open_case(CASE_ID)
-    for _ in range(200):  # both steps of the load have arrived
+    for _ in range(100):  # the header and Program Registration have arrived
         await _still(pilot)
-        if "history" in getattr(pilot.app.screen, "data", {}):
+        screen = pilot.app.screen
+        if getattr(screen, "detail", None) is not None and screen.query_one("#programs").row_count == 6:
             break
     await _still(pilot)
 
@@ -135,6 +136,76 @@ def test_case_details_enrollments_80x24(snap_compare, demo_home: Path) -> None: 
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         await _open_case(pilot)
         pilot.app.screen.query_one("#case-tabs").active = "tab-enrollments"
+        await _still(pilot)
+
+    assert snap_compare(_case_app(demo_home), terminal_size=(80, 24), run_before=run_before)
+
+
+# --- every dialog at 80x24: nothing that carries meaning is cut ------------------------------------
+
+def _dialog(snap_compare, home: Path, *keys: str, tab: int | None = None) -> bool:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _open_case(pilot)
+        if tab is not None:
+            await pilot.press(str(tab))
+            await _still(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await _still(pilot)
+
+    return snap_compare(_case_app(home), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_dialog_confirm_determination(snap_compare, demo_home: Path) -> None:  # type: ignore[no-untyped-def]
+    assert _dialog(snap_compare, demo_home, "d")
+
+
+def test_dialog_reveal_reason_refused(snap_compare, demo_home: Path) -> None:  # type: ignore[no-untyped-def]
+    assert _dialog(snap_compare, demo_home, "r", "enter")  # an empty reason: said why, still open
+
+
+def test_dialog_completed_service_read_only(snap_compare, demo_home: Path) -> None:  # type: ignore[no-untyped-def]
+    assert _dialog(snap_compare, demo_home, "enter", tab=3)
+
+
+def test_dialog_add_a_note(snap_compare, demo_home: Path) -> None:  # type: ignore[no-untyped-def]
+    assert _dialog(snap_compare, demo_home, "a", tab=6)
+
+
+def test_dialog_close_an_enrollment(snap_compare, demo_home: Path) -> None:  # type: ignore[no-untyped-def]
+    assert _dialog(snap_compare, demo_home, "c", tab=2)
+
+
+def test_dialog_incident(snap_compare, demo_home: Path) -> None:  # type: ignore[no-untyped-def]
+    from jobcenter_tui import logs
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        def explode() -> None:
+            raise RuntimeError("a fault in the console")
+
+        await _still(pilot)
+        pilot.app.call_later(explode)
+        await _still(pilot)
+
+    original = logs.new_incident_id
+    logs.new_incident_id = lambda: "0A1B2C3D"  # the same picture every run
+    try:
+        app = _app(demo_home, "casemgr")
+        assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+    finally:
+        logs.new_incident_id = original
+    (demo_home / "logs" / "incidents.log").unlink()  # provoked on purpose
+
+
+def test_dialog_ssn_on_file(snap_compare, demo_home: Path) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("f3")
+        await pilot.pause()
+        await _fill(pilot, "first_name", "Danny")
+        await _fill(pilot, "last_name", "Rayes")
+        await _fill(pilot, "date_of_birth", "1990-01-01")
+        await _fill(pilot, "ssn", "219-09-9999")
+        await pilot.press("f8")
         await _still(pilot)
 
     assert snap_compare(_case_app(demo_home), terminal_size=(80, 24), run_before=run_before)
