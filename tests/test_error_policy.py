@@ -141,6 +141,21 @@ def refuse(kind: str):  # type: ignore[no-untyped-def]
 EXPECTED = {"refused": "Edit job seekers", "stale": "Someone else changed", "busy": BUSY_WORDS}
 
 
+async def press_failing(app, pilot, services: Services, kind: str, key: str, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                        target: object = None, method: str = "") -> None:
+    """Press ``key`` while the save it triggers fails as ``kind`` says: a refusal or a stale record
+    injected into ``target.method``, or a real lock held by another connection ("busy")."""
+    if kind == "busy":
+        with store_locked(services):
+            await pilot.press(key)
+            await settle(app, pilot)
+        return
+    if target is not None:
+        monkeypatch.setattr(target, method, refuse(kind))
+    await pilot.press(key)
+    await settle(app, pilot)
+
+
 # --- sign-in -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("kind", ["refused", "stale", "busy"])
@@ -151,14 +166,7 @@ async def test_sign_in_survives_refusals_and_a_busy_store(quick: Services, kind:
         app.screen.query_one("#username", Input).value = "cm"
         app.screen.query_one("#password", Input).value = "tall maple river lantern"
         app.screen.query_one("#password", Input).focus()
-        if kind == "busy":
-            with store_locked(quick):
-                await pilot.press("enter")
-                await settle(app, pilot)
-        else:
-            monkeypatch.setattr(quick.staff, "login", refuse(kind))
-            await pilot.press("enter")
-            await settle(app, pilot)
+        await press_failing(app, pilot, quick, kind, "enter", monkeypatch, quick.staff, "login")
         assert app.is_running and isinstance(app.screen, LoginScreen)
         assert EXPECTED[kind] in str(app.screen.query_one("#login-error", Label).render())
         assert app.screen.query_one("#username", Input).value == "cm"
@@ -183,15 +191,8 @@ async def test_section_edit_keeps_the_typed_answer(quick: Services, kind: str, m
         await pilot.pause()
         if kind == "stale":  # really changed by someone else in between
             quick.seekers.update(system_actor(), SEEKER, {"middle_name": "Q"}, expected_version=detail.version)
-        elif kind == "refused":
-            monkeypatch.setattr(quick.seekers, "update", refuse(kind))
-        if kind == "busy":
-            with store_locked(quick):
-                await pilot.press("ctrl+s")
-                await settle(app, pilot)
-        else:
-            await pilot.press("ctrl+s")
-            await settle(app, pilot)
+        await press_failing(app, pilot, quick, kind, "ctrl+s", monkeypatch,
+                            *((quick.seekers, "update") if kind == "refused" else ()))
         assert app.is_running and isinstance(app.screen, SectionEditScreen)
         expected = "changed this record" if kind == "stale" else EXPECTED[kind]
         assert expected in str(app.screen.query_one("#edit-status", Label).render())
@@ -215,14 +216,7 @@ async def test_case_action_form_keeps_the_note(quick: Services, kind: str, monke
         app.screen.query_one("#" + widget_id("subject"), Input).value = "Called about the forklift class"
         app.screen.query_one("#" + widget_id("body"), TextArea).text = "She will call back Monday."
         await pilot.pause()
-        if kind != "busy":
-            monkeypatch.setattr(quick.notes, "add", refuse(kind))
-            await pilot.press("ctrl+s")
-            await settle(app, pilot)
-        else:
-            with store_locked(quick):
-                await pilot.press("ctrl+s")
-                await settle(app, pilot)
+        await press_failing(app, pilot, quick, kind, "ctrl+s", monkeypatch, quick.notes, "add")
         assert app.is_running and isinstance(app.screen, FormScreen)
         assert EXPECTED[kind] in str(app.screen.query_one("#form-status", Label).render())
         assert app.screen.query_one("#" + widget_id("subject"), Input).value == "Called about the forklift class"
@@ -354,14 +348,7 @@ async def test_registration_save_keeps_every_answer(quick: Services, kind: str, 
         wizard.answers.update(first_name="Ray", last_name="Okafor", date_of_birth=__import__("datetime").date(1990, 5, 5))
         await wizard.show_page("review")
         await settle(app, pilot)
-        if kind != "busy":
-            monkeypatch.setattr(quick.registration, "register", refuse(kind))
-            await pilot.press("ctrl+s")
-            await settle(app, pilot)
-        else:
-            with store_locked(quick):
-                await pilot.press("ctrl+s")
-                await settle(app, pilot)
+        await press_failing(app, pilot, quick, kind, "ctrl+s", monkeypatch, quick.registration, "register")
         assert app.is_running and app.screen is wizard and wizard.page_key == "review"
         assert EXPECTED[kind] in str(wizard.query_one("#wizard-status", Label).render())
         assert wizard.answers["first_name"] == "Ray" and wizard.answers["last_name"] == "Okafor"
@@ -390,14 +377,7 @@ async def test_enrollment_attestation_survives(quick: Services, kind: str, monke
         assert isinstance(screen, EnrollScreen) and screen.phase == "attest"
         screen.query_one("#" + widget_id("verified"), SelectionList).select("identity")
         await pilot.pause()
-        if kind != "busy":
-            monkeypatch.setattr(quick.enrollments, "enroll", refuse(kind))
-            await pilot.press("ctrl+s")
-            await settle(app, pilot)
-        else:
-            with store_locked(quick):
-                await pilot.press("ctrl+s")
-                await settle(app, pilot)
+        await press_failing(app, pilot, quick, kind, "ctrl+s", monkeypatch, quick.enrollments, "enroll")
         assert app.is_running and app.screen is screen and screen.phase == "attest"
         assert EXPECTED[kind] in str(screen.query_one("#enroll-status", Label).render())
         assert list(screen.query_one("#" + widget_id("verified"), SelectionList).selected) == ["identity"]
