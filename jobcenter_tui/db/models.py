@@ -282,6 +282,7 @@ class Enrollment(Versioned, table=True):
     participation_date: date | None = None
     exit_date: date | None = None
     exit_reason: str | None = Field(default=None, max_length=32)
+    exit_reason_given: str | None = Field(default=None, max_length=32)  # staff's choice when recorded as never participated
     closed_by: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
     created_by: str | None = Field(default=None, max_length=64)

@@ -18,7 +18,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from jobcenter_tui.db.models import (
-    AuditEntry,
     EligibilityDetermination,
     Enrollment,
     EnrollmentStatusChange,
@@ -131,21 +130,6 @@ def open_if_participating(session: Session, actor: Actor, enrollment: Enrollment
         move(session, actor, enrollment, OPEN, f"first participation service on {start.isoformat()}", at)
 
 
-def _reasons_given(session: Session, enrollments: Sequence[Enrollment]) -> dict[str, str]:
-    """The exit reason staff chose for enrollments recorded as never participated (from their audit rows, one query)."""
-    if not enrollments:
-        return {}
-    ids = {e.id for e in enrollments}
-    rows = session.exec(select(AuditEntry.changes).where(AuditEntry.action == "enrollment.closed", AuditEntry.entity == "job_seeker",
-                                                         col(AuditEntry.entity_id).in_({e.seeker_id for e in enrollments}))
-                        .order_by(col(AuditEntry.id))).all()
-    given: dict[str, str] = {}
-    for changes in rows:  # the latest close of each enrollment wins (it may have been reopened and closed again)
-        if changes and changes.get("enrollment") in ids and changes.get("reason_given"):
-            given[changes["enrollment"]] = changes["reason_given"]
-    return given
-
-
 # --- the use cases -----------------------------------------------------------------------------
 
 
@@ -233,7 +217,6 @@ class EnrollmentService:
         for c in session.exec(select(EnrollmentStatusChange).where(col(EnrollmentStatusChange.enrollment_id).in_(ids))
                               .order_by(col(EnrollmentStatusChange.id))).all():
             history[c.enrollment_id].append((c.at, c.from_status, c.to_status, c.by, c.reason))
-        given = _reasons_given(session, [e for e in enrollments if e.exit_reason == NEVER_PARTICIPATED])
         open_ids = [e.id for e in enrollments if e.status == OPEN]
         facts = service_facts(session, open_ids, catalog or service_catalog(session)) if open_ids else {}
         today = self._s.today()
@@ -249,7 +232,7 @@ class EnrollmentService:
                 elif state.days_left is not None:
                     clock = f"exit pending in {state.days_left} days"
             out.append(EnrollmentView(e.id, e.program, e.status, e.youth_category, e.created_at, e.participation_date,
-                                      e.exit_date, e.exit_reason, given.get(e.id, e.exit_reason), clock, e.eligibility_snapshot, e.attestation,
+                                      e.exit_date, e.exit_reason, e.exit_reason_given or e.exit_reason, clock, e.eligibility_snapshot, e.attestation,
                                       tuple(history[e.id]), e.version))
         return out
 
@@ -257,7 +240,7 @@ class EnrollmentService:
         """Staff close an enrollment with the exit reason they chose.
 
         The spec records a pending enrollment closed without any service as ``never_participated``;
-        the reason chosen is kept with it (status history, audit, ``exit_reason_given``), never dropped.
+        the reason chosen is kept with it (``exit_reason_given``, status history, audit), never dropped.
         """
         with self._s.db.session(write=True) as session:
             e = enrollment_row(session, enrollment_id)
@@ -270,7 +253,7 @@ class EnrollmentService:
             facts = service_facts(session, [e.id], catalog).get(e.id, [])
             received = [f.ended for f in facts if f.extends_participation and f.status == "completed"]
             why = f"{EXIT_REASONS[reason]}{': ' + note if note else ''}"
-            e.exit_reason = reason
+            e.exit_reason, e.exit_reason_given = reason, reason
             if e.status == PENDING and not received:
                 e.exit_reason = NEVER_PARTICIPATED
                 why += f" ({EXIT_REASONS[NEVER_PARTICIPATED].lower()}: no service was received)"
@@ -290,7 +273,7 @@ class EnrollmentService:
                 require_level(actor, e.program, ProgramLevel.EDIT)
                 if e.status != CLOSED:
                     raise ServiceError("Only a closed enrollment can be reopened")
-                e.exit_date = e.exit_reason = e.closed_by = None
+                e.exit_date = e.exit_reason = e.exit_reason_given = e.closed_by = None
                 move(session, actor, e, OPEN if e.participation_date else PENDING, reason.strip(), self._s.now())
                 session.flush()
                 return self._views(session, [e])[0]
