@@ -55,3 +55,11 @@ def test_audit_rows_carry_who_and_where(services, admin) -> None:  # type: ignor
     with services.db.session() as session:
         row = session.execute(text("SELECT staff, action, entity_id, os_user FROM audit_log ORDER BY id DESC LIMIT 1")).one()
     assert row.action == "staff.add" and row.entity_id == "root.admin" and row.staff.startswith("cli:") and row.os_user
+
+
+def test_history_shows_actions_in_words() -> None:
+    from jobcenter_tui.domain.audit import action_label
+
+    assert action_label("seeker.reveal_ssn") == "Full SSN revealed"
+    assert action_label("enrollment.closed") == "Enrollment closed"
+    assert action_label("login.throttled") == "Login throttled"  # no label yet: still words, no dots

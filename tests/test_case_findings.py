@@ -416,7 +416,7 @@ async def test_palette_runs_any_panes_action_and_a_note_reloads_only_what_shows_
         assert fetched == {"notes": 2}  # shown by the palette, then reloaded after the save
         assert panes["history"].stale and not panes["services"].stale and not panes["programs"].stale
         history = await show_tab(app, pilot, 8)
-        assert fetched["history"] == 1 and str(history.get_row_at(0)[2]) == "note.add"
+        assert fetched["history"] == 1 and str(history.get_row_at(0)[2]) == "Note added"
         await show_tab(app, pilot, 3)
         await show_tab(app, pilot, 1)
         assert fetched == {"notes": 2, "history": 1}
@@ -464,7 +464,7 @@ async def test_reveal_ssn_reasons_history_title_and_re_masking(case, monkeypatch
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.screen is screen and "345-67-8912" in header_text(app)
-        assert history.row_count == seen + 1 and str(history.get_row_at(0)[2]) == "seeker.reveal_ssn"
+        assert history.row_count == seen + 1 and str(history.get_row_at(0)[2]) == "Full SSN revealed"
         await show_tab(app, pilot, 7)  # another tab: masked again
         assert "345-67-8912" not in header_text(app)
         monkeypatch.setattr(case_details, "REVEAL_SECONDS", 1.0)

@@ -90,3 +90,24 @@ def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
         else:
             out[path] = value
     return out
+
+
+# What staff read in a record's History: the action in words, never its code.
+ACTION_LABELS: dict[str, str] = {
+    "seeker.create": "Registered", "seeker.view": "Record opened", "seeker.update": "Answers changed",
+    "seeker.upgrade": "Made staff-assisted", "seeker.reveal_ssn": "Full SSN revealed", "seeker.search_ssn": "Searched by SSN",
+    "seeker.import": "Imported", "seeker.export": "Exported", "seeker.possible_duplicate": "Possible duplicate noted",
+    "seeker.confirmed_distinct": "Confirmed a different person", "eligibility.determine": "Eligibility recorded",
+    "eligibility.show": "Eligibility checked", "enrollment.pending": "Enrolled (pending)", "enrollment.open": "Enrollment opened",
+    "enrollment.closed": "Enrollment closed", "service.record": "Service recorded", "service.status": "Service status changed",
+    "plan.save": "Plan saved", "document.attach": "Document attached", "document.verify": "Document verified",
+    "document.export": "Document copy exported", "note.add": "Note added", "note.edit": "Note edited",
+    "note.correct": "Note corrected", "note.delete": "Note deleted",
+}
+
+
+def action_label(action: str) -> str:
+    """``note.add`` → "Note added"; an action without a label still reads as words."""
+    if action in ACTION_LABELS:
+        return ACTION_LABELS[action]
+    return action.replace(".", " ").replace("_", " ").capitalize()

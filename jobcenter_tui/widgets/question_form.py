@@ -38,6 +38,7 @@ class QuestionForm(VerticalScroll, can_focus=False):
     QuestionForm .q-label { width: 34; padding: 0 1 0 0; color: $text-muted; }
     QuestionForm .q-label.-required { color: $text; }
     QuestionForm .q-line Input, QuestionForm .q-line Select { width: 1fr; }
+    QuestionForm .q-line Input { background: $boost; }  /* an empty field is still seen as a place to type */
     QuestionForm .q-line SelectionList { width: 1fr; height: auto; max-height: 7; }
     QuestionForm .q-line TextArea { width: 1fr; height: 6; }
     QuestionForm .q-error { color: $error; padding-left: 34; width: 100%; height: auto; display: none; }

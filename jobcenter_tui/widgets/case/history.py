@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable
 
+from jobcenter_tui.domain.audit import action_label
 from jobcenter_tui.domain.questions import label_for
 from jobcenter_tui.widgets.case.base import (
     DETERMINATION,
@@ -44,6 +45,6 @@ class HistoryPane(CasePane[list["HistoryEntry"]]):
 
     def show(self, model: list[HistoryEntry]) -> None:
         fill_table(self.query_one("#history", DataTable), [
-            (None, (h.at.strftime("%Y-%m-%d %H:%M"), Text(h.staff or ""), h.action,
+            (None, (h.at.strftime("%Y-%m-%d %H:%M"), Text(h.staff or ""), action_label(h.action),
                     Text(", ".join(sorted(label_for(f) for f in (h.changes or {}).get("fields", {}))) if h.changes else "")))
             for h in model])
