@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 
@@ -34,6 +34,8 @@ audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
 eligibility_app = typer.Typer(help="Which programs a job seeker is potentially eligible for, and why.", no_args_is_help=True)
 config_app = typer.Typer(help="Eligibility configuration: switches and the LLSIL table.", no_args_is_help=True)
 exits_app = typer.Typer(help="The 90-day exit rule.", no_args_is_help=True)
+occupations_app = typer.Typer(help="Occupations (SOC 2018): search, and the state's O*NET titles.", no_args_is_help=True)
+naics_app = typer.Typer(help="Industries (NAICS 2022): search.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(staff_app, name="staff")
 app.add_typer(seekers_app, name="seekers")
@@ -41,6 +43,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(eligibility_app, name="eligibility")
 app.add_typer(config_app, name="config")
 app.add_typer(exits_app, name="exits")
+app.add_typer(occupations_app, name="occupations")
+app.add_typer(naics_app, name="naics")
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
@@ -467,6 +471,60 @@ def exits_run(as_of: str | None = typer.Option(None, "--as-of", help="Reference 
     for enrollment_id, seeker_id, exit_date in closed:
         typer.echo(f"closed {enrollment_id} (job seeker {seeker_id}), exit date {exit_date}")
     typer.echo(f"{len(closed)} enrollment(s) closed")
+
+
+# --- occupations and industries -------------------------------------------------------------------
+
+
+def _print_matches(matches: list[Any], as_json: bool, none: str) -> None:
+    if as_json:
+        typer.echo(json.dumps([m.as_json() for m in matches]))
+        return
+    if not matches:
+        typer.echo(none)
+        return
+    width = max(len(m.code) for m in matches)
+    for m in matches:
+        also = f"  (also: {m.also})" if m.also else ""
+        typer.echo(f"{m.code:<{width}}  {m.title}{also}")
+
+
+@occupations_app.command("search")
+def occupations_search(
+    text: str = typer.Argument(..., help="Words (welder) or a code (51-4121), or a group (51-41)"),
+    limit: int = typer.Option(20, "--limit", min=1, max=200),
+    all_levels: bool = typer.Option(False, "--all-levels", help="Also the major, minor and broad groups"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Find SOC 2018 occupations, best match first (the state's O*NET titles are searched too)."""
+    with _session() as (services, actor):
+        matches = _handle(lambda: services.occupations.search(actor, text, limit=limit, all_levels=all_levels))
+    _print_matches(matches, as_json, f"No occupation matches {text!r}: try fewer words, or a code such as 51-4121")
+
+
+@occupations_app.command("import")
+def occupations_import(file: Path = typer.Argument(..., help="O*NET 'Occupation Data' (tab-separated: code, title, description)")) -> None:
+    """Load the state's O*NET titles and descriptions, replacing those before. A bad line refuses the file."""
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"cannot read {file}: {getattr(exc, 'strerror', None) or type(exc).__name__}", 2)
+    with _session() as (services, actor):
+        result = _handle(lambda: services.occupations.import_onet(actor, text, source=str(file)))
+    typer.echo(f"{result.loaded} O*NET occupations loaded for {result.occupations} SOC occupations "
+               f"({result.replaced} replaced)")
+
+
+@naics_app.command("search")
+def naics_search(
+    text: str = typer.Argument(..., help="Words (software) or a code (3361, 31-33)"),
+    limit: int = typer.Option(20, "--limit", min=1, max=200),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Find NAICS 2022 industries, best match first."""
+    with _session() as (services, actor):
+        matches = _handle(lambda: services.industries.search(actor, text, limit=limit))
+    _print_matches(matches, as_json, f"No industry matches {text!r}: try fewer words, or a code such as 3361")
 
 
 def main() -> None:

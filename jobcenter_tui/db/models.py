@@ -584,3 +584,22 @@ class PossibleDuplicate(SQLModel, table=True):
     resolved_by: str | None = Field(default=None, max_length=64)
     ssn_cipher: bytes | None = Field(default=None, sa_type=sa.LargeBinary)  # the SSN the new record could not keep
     ssn_index: str | None = Field(default=None, max_length=64, index=True)
+
+
+# --- reference data a state loads ---------------------------------------------------------------
+
+
+class OccupationTitle(SQLModel, table=True):
+    """A line of the state's O*NET "Occupation Data" file: its title and description for a SOC code.
+
+    The occupation search reads these beside the shipped SOC 2018 titles. Rows are never edited:
+    ``jobcenter occupations import`` replaces them all in one unit of work (no version column).
+    """
+
+    __tablename__ = "occupation_title"
+    onet_code: str = Field(primary_key=True, max_length=10)  # 51-4121.06
+    soc_code: str = Field(index=True, max_length=7)  # 51-4121
+    title: str = Field(max_length=200)
+    description: str = Field(default="", sa_type=sa.Text)
+    imported_at: datetime = Field(default_factory=utcnow)
+    imported_by: str | None = Field(default=None, max_length=64)

@@ -78,7 +78,9 @@ class Services:
         from jobcenter_tui.services.documents import DocumentService
         from jobcenter_tui.services.eligibility import EligibilityService
         from jobcenter_tui.services.enrollments import EnrollmentService
+        from jobcenter_tui.services.industries import IndustryService
         from jobcenter_tui.services.notes import NoteService
+        from jobcenter_tui.services.occupations import OccupationService
         from jobcenter_tui.services.plans import PlanService
         from jobcenter_tui.services.program_registration import ProgramRegistrationService
         from jobcenter_tui.services.registration import DuplicateReview, RegistrationService
@@ -101,6 +103,8 @@ class Services:
         self.plans = PlanService(self)
         self.documents = DocumentService(self)
         self.notes = NoteService(self)
+        self.occupations = OccupationService(self)
+        self.industries = IndustryService(self)
 
     def now(self) -> datetime:
         return self.clock()
