@@ -86,8 +86,14 @@ def test_dislocation_page_and_follow_ups() -> None:
         ("income.annual_family_income", "$24,000.50", Decimal("24000.50"), None),
         ("income.annual_family_income", "-5", None, "zero or more"),
         ("employment.last_occupation_soc", "514121", None, "NN-NNNN"),
-        ("preferences.desired_occupations", "51-4121 Welders; 53-3032", [{"soc_code": "51-4121", "title": "Welders"}, {"soc_code": "53-3032"}], None),
+        ("employment.last_occupation_soc", "51-4121 Welders, Cutters, Solderers, and Brazers", "51-4121", None),
+        ("employment.last_occupation_soc", "51-4120", None, "is a group"),
+        ("employment.last_occupation_soc", "99-9999", None, "not in SOC 2018"),
+        ("preferences.desired_occupations", "51-4121 Welders; 53-3032",
+         [{"soc_code": "51-4121", "title": "Welders"},
+          {"soc_code": "53-3032", "title": "Heavy and Tractor-Trailer Truck Drivers"}], None),  # a code alone gets its title
         ("preferences.desired_occupations", "welders", None, "SOC"),
+        ("preferences.desired_occupations", "51-4121; 51-0000", None, "51-0000 is a group"),
         ("first_name", "", None, "required"),
     ],
 )

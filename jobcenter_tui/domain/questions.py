@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from jobcenter_tui.domain.occupations import soc_2018, soc_problem
 from jobcenter_tui.domain.record import EARLIEST_BIRTH_DATE, EMAIL_RE, SOC_RE, USPS_STATES, normalize_phone
 from jobcenter_tui.domain.search_query import parse_date
 from jobcenter_tui.domain.ssn import Ssn, SsnError
@@ -65,7 +66,8 @@ class Question:
             "date": "YYYY-MM-DD or MM/DD/YYYY", "ssn": "NNN-NN-NNNN", "phone": "785-555-0143",
             "email": "name@example.org", "state": "KS", "zip": "5 digits", "fips": "5-digit county code",
             "money": f"dollars {self.unit}, e.g. {'18.50' if self.unit == 'per hour' else '24000'}" if self.unit
-            else "dollars, e.g. 24000", "soc": "NN-NNNN", "soc_list": "51-4121 Welders; 53-3032 Truck drivers",
+            else "dollars, e.g. 24000", "soc": "words (welder) or a code (51-4121)",
+            "soc_list": "words (welder) or a code (51-4121), then Enter",
         }.get(self.kind, "")
 
     def parse(self, raw: Any, ctx: Context) -> Any:
@@ -96,6 +98,8 @@ class Question:
             return ", ".join(labels.get(v, v) for v in value)
         if self.kind == "soc_list":
             return "; ".join(f"{o['soc_code']} {o.get('title', '')}".strip() for o in value)
+        if self.kind == "soc":
+            return soc_label(value)
         if self.kind == "ssn":
             return value.masked if isinstance(value, Ssn) else "***"
         if self.kind == "money":
@@ -112,9 +116,17 @@ class Question:
             return value.reveal() if isinstance(value, Ssn) else str(value)
         if self.kind == "soc_list":
             return "; ".join(f"{o['soc_code']} {o.get('title', '')}".strip() for o in value)
+        if self.kind == "soc":
+            return soc_label(value)
         if isinstance(value, date):
             return value.isoformat()
         return str(value)
+
+
+def soc_label(code: Any) -> str:
+    """A stored SOC code as people read it: "51-4121 Welders, Cutters, Solderers, and Brazers"."""
+    found = soc_2018().get(str(code))
+    return found.label if found is not None else str(code)
 
 
 # --- parsers -------------------------------------------------------------------------------------
@@ -213,20 +225,32 @@ def _money(q: Question, raw: Any, ctx: Context) -> Decimal:
 
 
 def _soc(q: Question, raw: str, ctx: Context) -> str:
-    if not SOC_RE.fullmatch(raw):
-        raise ValueError(f"{q.label} must be a SOC code written NN-NNNN, e.g. 51-4121")
-    return raw
+    """A SOC 2018 detailed code, typed or chosen ("51-4121" or "51-4121 Welders, …": the code is kept)."""
+    code = raw.split(maxsplit=1)[0]
+    if not SOC_RE.fullmatch(code):
+        raise ValueError(f"{q.label}: pick an occupation from the list, or type its SOC code written NN-NNNN (e.g. 51-4121)")
+    problem = soc_problem(code)
+    if problem:
+        raise ValueError(problem)
+    return code
 
 
 def _soc_list(q: Question, raw: Any, ctx: Context) -> list[dict[str, str]]:
+    """Occupations separated by ';', each "code" or "code title"; a code alone gets its SOC 2018 title."""
     if isinstance(raw, list):
         return raw
-    out = []
+    out: list[dict[str, str]] = []
     for part in [p.strip() for p in raw.split(";") if p.strip()]:
         code, _, title = part.partition(" ")
         if not SOC_RE.fullmatch(code):
-            raise ValueError(f"{code!r} is not a SOC code: write each occupation as 'NN-NNNN Title', separated by ';'")
-        out.append({"soc_code": code, "title": title.strip()} if title.strip() else {"soc_code": code})
+            raise ValueError(f"{part!r} is not an occupation: pick one from the list, or type its SOC code (e.g. 51-4121)")
+        problem = soc_problem(code)
+        if problem:
+            raise ValueError(problem)
+        if any(o["soc_code"] == code for o in out):
+            continue
+        found = soc_2018().get(code)
+        out.append({"soc_code": code, "title": title.strip() or (found.title if found else "")})
     return out
 
 

@@ -14,7 +14,7 @@ from jobcenter_tui.db.models import Enrollment, Plan, PlanGoal, PlanGoalService,
 from jobcenter_tui.domain.enrollment import CLOSED
 from jobcenter_tui.domain.permissions import Actor, Privilege, ProgramLevel
 from jobcenter_tui.domain.programs import program_name
-from jobcenter_tui.domain.record import SOC_RE
+from jobcenter_tui.domain.occupations import detailed_occupation, soc_problem
 from jobcenter_tui.services.audit import append_audit
 from jobcenter_tui.services.common import enrollment_row, require_level
 from jobcenter_tui.services.errors import InvalidInput, ServiceError
@@ -97,8 +97,11 @@ class PlanService:
              goals: list[dict[str, Any]], agreement_date: date | None) -> PlanView:
         """Save the plan of an enrollment as a new version (old versions are kept)."""
         errors: dict[str, str] = {}
-        if employment_goal_soc and not SOC_RE.fullmatch(employment_goal_soc):
-            errors["employment_goal_soc"] = "must be a SOC code written NN-NNNN"
+        if employment_goal_soc and (problem := soc_problem(employment_goal_soc)):
+            errors["employment_goal_soc"] = problem
+        elif employment_goal_soc and not (employment_goal_title or "").strip():
+            found = detailed_occupation(employment_goal_soc)  # the goal reads in words, also when only chosen by code
+            employment_goal_title = found.title if found else None
         if not goals:
             errors["goals"] = "a plan needs at least one goal"
         for i, g in enumerate(goals):

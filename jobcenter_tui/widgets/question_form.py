@@ -18,6 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, SelectionList, TextArea
 
 from jobcenter_tui.domain.questions import Answers, Context, Question
+from jobcenter_tui.widgets.occupation_picker import OccupationPicker
 
 
 def widget_id(path: str) -> str:
@@ -92,6 +93,9 @@ class QuestionForm(VerticalScroll, can_focus=False):
             chosen = set(value or [])
             return SelectionList(*[(label, v, v in chosen) for v, label in q.choices], id=wid)
         text = self.raw.get(q.path, q.to_text(value))
+        if q.kind in ("soc", "soc_list"):  # chosen from a list, never a bare code to know by heart
+            return OccupationPicker(input_id=wid, text=text, multiple=q.kind == "soc_list", placeholder=q.placeholder,
+                                    max_length=q.max_length, id=wid + "-picker")
         if q.kind == "long_text":
             return TextArea(text, id=wid, soft_wrap=True, show_line_numbers=False)
         return Input(value=text, placeholder=q.placeholder, id=wid, compact=True, max_length=max(q.max_length, 40))
@@ -102,6 +106,8 @@ class QuestionForm(VerticalScroll, can_focus=False):
     # --- reading and checking ------------------------------------------------------------------
 
     def _raw_value(self, q: Question) -> Any:
+        if q.kind in ("soc", "soc_list"):
+            return self.query_one("#" + widget_id(q.path) + "-picker", OccupationPicker).value
         widget = self.query_one("#" + widget_id(q.path))
         if isinstance(widget, Select):
             return None if widget.is_blank() else widget.value
@@ -212,6 +218,13 @@ class QuestionForm(VerticalScroll, can_focus=False):
         q = self._question(event.text_area)
         if q is not None:
             self.raw[q.path] = event.text_area.text
+
+    @on(OccupationPicker.Changed)
+    def _occupation(self, event: OccupationPicker.Changed) -> None:
+        q = self._question(event.picker.input)
+        if q is not None:
+            self.check(q)
+            self._changed(q)
 
     @on(Select.Changed)
     @on(SelectionList.SelectedChanged)
