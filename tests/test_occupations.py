@@ -247,3 +247,10 @@ def test_import_needs_config_manage(services, admin) -> None:  # type: ignore[no
     with pytest.raises(PermissionDenied):
         services.occupations.import_onet(services.staff.actor_for("cm"), ONET)
     assert [m.code for m in services.occupations.search(services.staff.actor_for("cm"), "welder")][:1] == ["51-4121"]
+
+
+def test_a_kiosk_can_search_occupations(services) -> None:  # type: ignore[no-untyped-def]
+    """A job seeker at a kiosk picks the occupations they want: searching needs no privilege."""
+    from jobcenter_tui.services import kiosk_actor
+
+    assert [m.code for m in services.occupations.search(kiosk_actor(), "registered nurse")] == ["29-1141"]

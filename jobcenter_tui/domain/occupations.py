@@ -130,13 +130,13 @@ class _Text:
         found = tuple(words_of(text))
         return _Text(" ".join(found), found, frozenset(singular(w) for w in found), frozenset(stem(w) for w in found))
 
-    def grade(self, word: str, word_singular: str, word_stem: str) -> int:
+    def grade(self, word: str, word_singular: str, word_stem: str, partial: bool = True) -> int:
         """3: the same whole word; 2: the same word in another form; 1: a title word starts with it; 0: none."""
         if word_singular in self.singulars:
             return 3
         if word_stem in self.stems:
             return 2
-        if any(w.startswith(word) for w in self.words):
+        if partial and any(w.startswith(word) for w in self.words):
             return 1
         return 0
 
@@ -152,11 +152,11 @@ class _Query:
         kept = [w for w in found if w not in _STOP_WORDS] or found
         return _Query(" ".join(found), tuple((w, singular(w), stem(w)) for w in kept))
 
-    def grades(self, text: _Text) -> tuple[int, int] | None:
+    def grades(self, text: _Text, *, partial: bool = True) -> tuple[int, int] | None:
         """(worst grade, sum of grades) when every word matches somewhere in ``text``, else None."""
         worst, total = 3, 0
         for word, sing, st in self.words:
-            g = text.grade(word, sing, st)
+            g = text.grade(word, sing, st, partial)
             if g == 0:
                 return None
             worst, total = min(worst, g), total + g
@@ -279,8 +279,8 @@ class Classification:
             elif grades is not None:
                 offer((_WORDS_CATEGORY[grades[0]], 1, -grades[1], len(x.title), e.code), Found(e, "alternate title", x.title))
             else:
-                grades = query.grades(description)
-                if grades is not None and grades[0] >= 2:  # whole words or their forms: a prefix in prose is noise
+                grades = query.grades(description, partial=False)  # whole words or their forms: a prefix in prose is noise
+                if grades is not None:
                     offer((_DESCRIPTION, 0, -grades[1], 0, e.code), Found(e, "description", x.title))
         return [found for _, found in sorted(ranked.values(), key=lambda kv: kv[0])][:limit]
 

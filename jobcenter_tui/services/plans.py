@@ -12,9 +12,9 @@ from sqlmodel import Session, col, select
 
 from jobcenter_tui.db.models import Enrollment, Plan, PlanGoal, PlanGoalService, PlanVersion, ServiceRecord
 from jobcenter_tui.domain.enrollment import CLOSED
+from jobcenter_tui.domain.occupations import detailed_occupation, soc_problem
 from jobcenter_tui.domain.permissions import Actor, Privilege, ProgramLevel
 from jobcenter_tui.domain.programs import program_name
-from jobcenter_tui.domain.occupations import detailed_occupation, soc_problem
 from jobcenter_tui.services.audit import append_audit
 from jobcenter_tui.services.common import enrollment_row, require_level
 from jobcenter_tui.services.errors import InvalidInput, ServiceError

@@ -6,7 +6,7 @@ highlighted occupation, Escape closes the list. The chosen one reads "51-4121 We
 Solderers, and Brazers"; an exact code typed in full is taken as it is.
 
 With ``multiple`` (desired occupations), each choice joins a list under the box and the box
-empties for the next; Delete removes the highlighted one of that list.
+empties for the next; Delete (or Backspace) removes the highlighted one of that list.
 
 The picker's text (``value``) is what a question parses: "51-4121 Welders, …" for one occupation,
 "51-4121 Welders, …; 53-3032 Heavy …" for several, plus whatever is typed and not chosen yet, so a
@@ -65,6 +65,7 @@ class OccupationPicker(ServiceCaller, Vertical, can_focus=False):
         Binding("up", "move(-1)", "Previous match", id="occupation.previous", show=False),
         Binding("escape", "close", "Close the list", id="occupation.close", show=False),
         Binding("delete", "remove", "Remove occupation", id="occupation.remove"),
+        Binding("backspace", "remove", "Remove occupation", id="occupation.remove_back", show=False),
     ]
 
     class Changed(Message):
@@ -255,9 +256,7 @@ class OccupationPicker(ServiceCaller, Vertical, can_focus=False):
         index = chosen.highlighted
         del self._chosen[index]
         self._show_chosen()
-        if self._chosen:
-            chosen.highlighted = min(index, len(self._chosen) - 1)
-        else:
+        if not self._chosen:
             self.input.focus()
         self.post_message(self.Changed(self))
 
@@ -265,8 +264,12 @@ class OccupationPicker(ServiceCaller, Vertical, can_focus=False):
         if not self.multiple:
             return
         chosen = self.query_one("#chosen", OptionList)
+        keep = chosen.highlighted or 0
         chosen.clear_options()
-        chosen.add_options([Option(Text(f"{code} {title}".strip(), no_wrap=True, overflow="ellipsis"), id=code) for code, title in self._chosen])
+        chosen.add_options([Option(Text(f"{code} {title}".strip(), no_wrap=True, overflow="ellipsis"), id=code)
+                            for code, title in self._chosen])
+        if self._chosen:
+            chosen.highlighted = min(keep, len(self._chosen) - 1)
         chosen.set_class(bool(self._chosen), "-some")
         chosen.can_focus = bool(self._chosen)  # a Tab stop only when there is something to remove
 
