@@ -9,11 +9,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 from typer.testing import CliRunner
 
 from jobcenter_tui.cli import app
-from sqlmodel import select
-
 from jobcenter_tui.db.models import AuditEntry, Referral
 from jobcenter_tui.domain.employers import (
     VALID_FEIN_PREFIXES,
@@ -314,3 +313,8 @@ def test_export_then_import_gives_back_the_same_postings(empty_home: Path, tmp_p
 
 def test_import_unreadable_file_exits_2(empty_home: Path, tmp_path: Path) -> None:
     assert runner.invoke(app, ["postings", "import", str(tmp_path / "missing.csv")]).exit_code == 2
+
+
+def test_demo_employers_have_valid_feins(demo_services) -> None:  # type: ignore[no-untyped-def]
+    rows = demo_services.employers.search(SYS, "")
+    assert rows and all(r.fein and fein_problem(r.fein) is None for r in rows)

@@ -17,6 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
@@ -123,7 +124,7 @@ def _fill(table: DataTable[Any], rows: list[tuple[str, tuple[Any, ...]]]) -> Non
     current = None
     if table.row_count and table.cursor_row >= 0:
         try:
-            current = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+            current = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         except Exception:  # noqa: BLE001 - an emptied table has no key under the cursor
             current = None
     table.clear()
@@ -137,23 +138,30 @@ def _fill(table: DataTable[Any], rows: list[tuple[str, tuple[Any, ...]]]) -> Non
 def _selected(table: DataTable[Any]) -> str | None:
     if not table.row_count:
         return None
-    return str(table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value)
+    return str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
 
 
 class _Base(ServiceCaller, Screen[None]):
-    """What the three screens share: forms, confirmations, a status line."""
+    """What the three screens share: forms and confirmations."""
 
     def form(self, title: str, questions: list[Question], submit: Callable[[Services, Actor, dict[str, Any]], Any],
-             done: Callable[[Any], None], *, answers: dict[str, Any] | None = None, save_label: str = "Save") -> None:
+             done: Callable[[Any], object], *, answers: dict[str, Any] | None = None, save_label: str = "Save") -> None:
         from jobcenter_tui.screens.form import FormScreen
 
-        self.app.push_screen(FormScreen(title, questions, submit, answers=answers, save_label=save_label),
-                             lambda result: done(result) if result is not None else None)
+        def finished(result: Any) -> None:
+            if result is not None:
+                done(result)
 
-    def confirm(self, question: str, on_yes: Callable[[], None], yes: str = "Yes") -> None:
+        self.app.push_screen(FormScreen(title, questions, submit, answers=answers, save_label=save_label), finished)
+
+    def confirm(self, question: str, on_yes: Callable[[], object], yes: str = "Yes") -> None:
         from jobcenter_tui.screens.confirm import ConfirmModal
 
-        self.app.push_screen(ConfirmModal(question, yes=yes, no="Cancel"), lambda ok: on_yes() if ok else None)
+        def answered(ok: bool | None) -> None:
+            if ok:
+                on_yes()
+
+        self.app.push_screen(ConfirmModal(question, yes=yes, no="Cancel"), answered)
 
     def action_close(self) -> None:
         self.dismiss(None)
