@@ -67,6 +67,17 @@ async def test_add_an_employer_and_a_posting_by_keys_and_activate_it(services, a
         assert "Active" in info and "$19.50 per hour" in info
         history = app.screen.query_one("#posting-history", DataTable)
         assert [str(history.get_row_at(i)[2]) for i in range(history.row_count)] == ["Active", "Draft"]
+        # filled with no hired referral and no reason: refused in words, nothing moves
+        await pilot.press("s")
+        await pilot.pause()
+        await choose(app, pilot, "status", "Filled")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PostingScreen)
+        assert any("0 of 2 openings" in str(n.message) for n in app._notifications)  # noqa: SLF001
+        assert history.row_count == 2
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, EmployerScreen)

@@ -33,8 +33,8 @@ from jobcenter_tui.domain.employers import (
     WAGE_UNITS,
     format_fein,
 )
-from jobcenter_tui.domain.questions import Question
-from jobcenter_tui.widgets.service_call import ServiceCaller
+from jobcenter_tui.domain.questions import Question, readable
+from jobcenter_tui.widgets.service_call import Failure, ServiceCaller
 
 if TYPE_CHECKING:
     from jobcenter_tui.domain.permissions import Actor
@@ -162,6 +162,14 @@ class _Base(ServiceCaller, Screen[None]):
                 on_yes()
 
         self.app.push_screen(ConfirmModal(question, yes=yes, no="Cancel"), answered)
+
+    def move_refused(self, failure: Failure) -> bool:
+        """A refused move is said as the rule says it (the form is closed: there is no field to mark)."""
+        if failure.is_incident or not failure.field_errors:
+            return False
+        self.notify("Not moved: " + "; ".join(readable(m) for m in failure.field_errors.values()),
+                    severity="warning", timeout=10, markup=False)
+        return True
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -356,7 +364,7 @@ class EmployerScreen(_Base):
                          lambda: self.call_service(
                              lambda s, a: s.employers.set_status(a, eid, to, expected_version=version,
                                                                  reason=ans.get("reason")),
-                             done=self._reload("Employer status changed.")))
+                             done=self._reload("Employer status changed."), failed=self.move_refused))
 
         self.form(f"Status of {name}", move_questions(d.allowed_moves, EMPLOYER_STATUSES, closing=False),
                   lambda s, a, ans: ans, chosen, save_label="Next")
@@ -504,7 +512,8 @@ class PostingScreen(_Base):
                          f"{POSTING_STATUSES[to].lower()}?",
                          lambda: self.call_service(
                              lambda s, a: s.postings.move(a, pid, to, expected_version=version, reason=reason),
-                             done=self._saved(f"The posting is now {POSTING_STATUSES[to].lower()}.")), yes="Move")
+                             done=self._saved(f"The posting is now {POSTING_STATUSES[to].lower()}."),
+                             failed=self.move_refused), yes="Move")
 
         self.form(f"Change the status of '{title}'", move_questions(p.allowed_moves, POSTING_STATUSES, closing=True),
                   lambda s, a, ans: ans, chosen, save_label="Next")
