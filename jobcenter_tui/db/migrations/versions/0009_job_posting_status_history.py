@@ -15,7 +15,7 @@ import sqlmodel
 
 
 revision: str = '0009'
-down_revision: Union[str, None] = '0007'  # TEMP-CHAIN
+down_revision: Union[str, None] = '0008'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
