@@ -92,6 +92,7 @@ class JobCenterApp(ConsoleApp):
     BINDINGS = [
         Binding("f2", "search", "Search", id="app.search", priority=True),
         Binding("f3", "register", "Register", id="app.register", priority=True),
+        Binding("f4", "employers", "Employers", id="app.employers", priority=True),
         Binding("f10", "sign_out", "Sign out", id="app.sign_out", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
@@ -126,8 +127,10 @@ class JobCenterApp(ConsoleApp):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The footer and palette show only keys that work here, for this staff member."""
-        if action in ("search", "register", "sign_out") and self.actor is None:
+        if action in ("search", "register", "sign_out", "employers") and self.actor is None:
             return False
+        if action == "employers" and self.actor is not None:
+            return any(self.actor.can(p) for p in ("seeker.view", "employer.manage", "posting.manage"))
         if action == "register" and self.actor is not None and not self.actor.can("seeker.create"):
             return False
         return True
@@ -149,6 +152,14 @@ class JobCenterApp(ConsoleApp):
         if not self.actor.can("seeker.create"):
             return
         self.push_screen(RegistrationScreen(audience="staff"), self._registered)
+
+    def action_employers(self) -> None:
+        """F4: employers and job postings, for staff who serve seekers or manage employers/postings."""
+        from jobcenter_tui.screens.employers import EmployersScreen
+
+        if self.actor is None or isinstance(self.screen, EmployersScreen) or not self.check_action("employers", ()):
+            return
+        self.push_screen(EmployersScreen())
 
     def _registered(self, outcome: tuple[str, str] | None) -> None:
         if outcome is None:

@@ -30,6 +30,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="The store: migrations.", no_args_is_help=True)
 staff_app = typer.Typer(help="Staff accounts, roles and program access.", no_args_is_help=True)
 seekers_app = typer.Typer(help="Job seeker records: import and export (JSON Lines, the record layout).", no_args_is_help=True)
+postings_app = typer.Typer(help="Job postings (job orders): import and export.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
 eligibility_app = typer.Typer(help="Which programs a job seeker is potentially eligible for, and why.", no_args_is_help=True)
 config_app = typer.Typer(help="Eligibility configuration: switches and the LLSIL table.", no_args_is_help=True)
@@ -39,6 +40,7 @@ naics_app = typer.Typer(help="Industries (NAICS 2022): search.", no_args_is_help
 app.add_typer(db_app, name="db")
 app.add_typer(staff_app, name="staff")
 app.add_typer(seekers_app, name="seekers")
+app.add_typer(postings_app, name="postings")
 app.add_typer(audit_app, name="audit")
 app.add_typer(eligibility_app, name="eligibility")
 app.add_typer(config_app, name="config")
@@ -329,6 +331,52 @@ def seekers_export(out: Path | None = typer.Option(None, "--out", help="File to 
                 count += 1
         os.replace(tmp, out)
         typer.echo(f"Exported {count} records to {out}", err=True)
+
+
+# --- postings ------------------------------------------------------------------------------------
+
+
+@postings_app.command("import")
+def postings_import(
+    file: Path = typer.Argument(..., help="CSV (header row of field names) or JSON Lines, one posting a line"),
+    fmt: str | None = typer.Option(None, "--format", help="csv or jsonl (default: by the file's suffix; .csv is CSV)"),
+) -> None:
+    """Import postings. Prints a JSON summary; exit 1 when a line was rejected, 2 when the file is unreadable."""
+    kind = (fmt or ("csv" if file.suffix.lower() == ".csv" else "jsonl")).lower()
+    if kind not in ("csv", "jsonl"):
+        _fail("--format must be csv or jsonl", 2)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        typer.echo(json.dumps({"error": f"cannot read {file}: {reason}"}), err=True)
+        raise typer.Exit(2) from None
+    with _session() as (services, actor):
+        summary = _handle(lambda: services.postings.import_text(actor, text, fmt=kind, source=str(file)))
+    typer.echo(json.dumps(summary.as_json()))
+    raise typer.Exit(1 if summary.rejected else 0)
+
+
+@postings_app.command("export")
+def postings_export(out: Path | None = typer.Option(None, "--out", help="File to write (mode 0600); default stdout")) -> None:
+    """Export every posting as JSON Lines (the import's fields, employer by id and FEIN)."""
+    import os
+
+    with _session() as (services, actor):
+        lines = _handle(lambda: services.postings.export_records(actor, destination=str(out or "stdout")))
+        if out is None:
+            for line in lines:
+                sys.stdout.write(line + "\n")
+            return
+        tmp = out.with_name(out.name + ".part")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        count = 0
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            for line in lines:
+                fh.write(line + "\n")
+                count += 1
+        os.replace(tmp, out)
+        typer.echo(f"Exported {count} postings to {out}", err=True)
 
 
 # --- audit ---------------------------------------------------------------------------------------

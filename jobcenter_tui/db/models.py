@@ -482,6 +482,19 @@ class JobPosting(Versioned, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class JobPostingStatusChange(SQLModel, table=True):
+    """Every status move of a job order, with who, when and why (closing says expired/cancelled…)."""
+
+    __tablename__ = "job_posting_status_change"
+    id: int | None = Field(default=None, primary_key=True)
+    posting_id: str = Field(foreign_key="job_posting.id", index=True, max_length=36)
+    from_status: str | None = Field(default=None, max_length=10)
+    to_status: str = Field(max_length=10)
+    at: datetime = Field(default_factory=utcnow)
+    by: str | None = Field(default=None, max_length=64)
+    reason: str | None = Field(default=None, max_length=500)
+
+
 class JobLead(SQLModel, table=True):
     __tablename__ = "job_lead"
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)

@@ -77,11 +77,13 @@ class Services:
         from jobcenter_tui.services.demo import DemoService
         from jobcenter_tui.services.documents import DocumentService
         from jobcenter_tui.services.eligibility import EligibilityService
+        from jobcenter_tui.services.employers import EmployerService
         from jobcenter_tui.services.enrollments import EnrollmentService
         from jobcenter_tui.services.industries import IndustryService
         from jobcenter_tui.services.notes import NoteService
         from jobcenter_tui.services.occupations import OccupationService
         from jobcenter_tui.services.plans import PlanService
+        from jobcenter_tui.services.postings import PostingService
         from jobcenter_tui.services.program_registration import ProgramRegistrationService
         from jobcenter_tui.services.registration import DuplicateReview, RegistrationService
         from jobcenter_tui.services.search import SearchService
@@ -105,6 +107,8 @@ class Services:
         self.notes = NoteService(self)
         self.occupations = OccupationService(self)
         self.industries = IndustryService(self)
+        self.employers = EmployerService(self)
+        self.postings = PostingService(self)
 
     def now(self) -> datetime:
         return self.clock()

@@ -29,6 +29,7 @@ from jobcenter_tui.db.models import (
     ServiceRecord,
     Staff,
 )
+from jobcenter_tui.domain.employers import VALID_FEIN_PREFIXES
 from jobcenter_tui.domain.permissions import Actor
 from jobcenter_tui.domain.record import parse_record
 from jobcenter_tui.services.audit import append_audit
@@ -184,9 +185,9 @@ class DemoService:
             for i in range(count):
                 office = rng.choice(list(OFFICES))
                 city, zip_code, _ = OFFICES[office]
-                fein = f"{rng.randint(10, 99)}{rng.randint(0, 9999999):07d}"
+                fein = _fein(rng)
                 while fein in feins:
-                    fein = f"{rng.randint(10, 99)}{rng.randint(0, 9999999):07d}"
+                    fein = _fein(rng)
                 feins.add(fein)
                 emp = Employer(
                     id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
@@ -376,3 +377,12 @@ class DemoService:
             for chunk in range(0, len(records), 5000):
                 session.execute(insert(ServiceRecord), records[chunk:chunk + 5000])
         return len(enrollments), len(records)
+
+
+def _fein(rng: random.Random) -> str:
+    """A FEIN with a prefix the IRS assigns (an unassigned one moves to the next valid prefix, so the
+    random sequence, and with it the rest of the demo, stays the same)."""
+    prefix, serial = rng.randint(10, 99), rng.randint(0, 9999999)
+    while f"{prefix:02d}" not in VALID_FEIN_PREFIXES:
+        prefix = prefix % 99 + 1
+    return f"{prefix:02d}{serial:07d}"
