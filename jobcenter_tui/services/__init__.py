@@ -82,6 +82,7 @@ class Services:
         from jobcenter_tui.services.plans import PlanService
         from jobcenter_tui.services.program_registration import ProgramRegistrationService
         from jobcenter_tui.services.registration import DuplicateReview, RegistrationService
+        from jobcenter_tui.services.resumes import ResumeService
         from jobcenter_tui.services.search import SearchService
         from jobcenter_tui.services.seekers import SeekerService
         from jobcenter_tui.services.service_records import ServiceRecordService
@@ -101,6 +102,7 @@ class Services:
         self.plans = PlanService(self)
         self.documents = DocumentService(self)
         self.notes = NoteService(self)
+        self.resumes = ResumeService(self)
 
     def now(self) -> datetime:
         return self.clock()
