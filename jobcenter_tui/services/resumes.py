@@ -15,6 +15,7 @@ referrals call :func:`require_published_resume`, and Case Details says "no publi
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -151,6 +152,13 @@ def _title(title: str | None) -> str:
     if len(text) > TITLE_MAX:
         raise InvalidInput({"title": f"at most {TITLE_MAX} characters"})
     return text
+
+
+def _file_stem(text: str) -> str:
+    """A file name any system accepts, from a person's name and a title: "Reyes Dana - Welding"."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    clean = re.sub(r"\s+", " ", re.sub(r"[^A-Za-z0-9._ -]+", " ", folded)).strip(" .-")
+    return clean[:80].strip() or "resume"
 
 
 def _is_empty(row: Resume) -> bool:
@@ -348,9 +356,8 @@ class ResumeService:
                 seeker = seeker_row(session, row.seeker_id)
                 content = self._content(row, seeker)
                 data = render_text(content).encode("utf-8") if format == "text" else pdf_bytes(content)
-                base = re.sub(r"[^A-Za-z0-9._ -]+", "", f"{seeker.last_name} {seeker.first_name} - {row.title}").strip(" .")
-                target = write_private(destination, f"{base[:80] or 'resume'}.{'txt' if format == 'text' else 'pdf'}",
-                                       data)
+                base = _file_stem(f"{seeker.last_name} {seeker.first_name} - {row.title}")
+                target = write_private(destination, f"{base}.{'txt' if format == 'text' else 'pdf'}", data)
                 append_audit(session, actor, "resume.export", at=self._s.now(), entity="job_seeker",
                              entity_id=row.seeker_id, changes={"resume": row.id, "format": format, "to": str(target)[:200]})
             return target
