@@ -416,3 +416,29 @@ def test_config_set_resume_required_from_the_command_line(case) -> None:  # type
     assert json.loads(shown.output)["resume_required"] is True
     assert runner.invoke(app, ["config", "set", "resume_required", "3"]).exit_code == 2
     assert services.resumes.is_required() is True
+
+
+# --- demo data --------------------------------------------------------------------------------------
+
+
+def test_demo_makes_resumes_some_published_the_same_every_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                                               clock) -> None:
+    from jobcenter_tui.services import open_services, system_actor
+
+    from .conftest import FAST_HASHER
+
+    made = []
+    for name in ("a", "b"):
+        monkeypatch.setenv("JOBCENTER_HOME", str(tmp_path / name))
+        services = open_services(password_hasher=FAST_HASHER, clock=clock)
+        counts = services.demo.seed(system_actor(), seekers=80, seed=5)
+        with services.db.session() as session:
+            rows = session.exec(select(Resume).order_by(Resume.id)).all()
+            made.append([(r.id, r.seeker_id, r.title, r.published, r.skills, r.work_history) for r in rows])
+        services.close()
+    assert made[0] == made[1]
+    rows = made[0]
+    assert counts["resumes"] == len(rows) > 5 and 0 < counts["published_resumes"] < len(rows)
+    published = [seeker for _, seeker, _, is_published, _, _ in rows if is_published]
+    assert len(published) == len(set(published)) == counts["published_resumes"]
+    assert all(job["soc"] for *_, jobs in rows for job in jobs)
