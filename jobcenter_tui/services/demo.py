@@ -255,19 +255,20 @@ class DemoService:
                     seeker = by_id[sid]
                     wanted = (seeker.preferences_desired_occupations or [{}])[0]
                     soc, title = wanted.get("soc_code") or "43-9061", wanted.get("title") or "Office Clerks, General"
+                    job = title.split(",")[0].removesuffix("s")  # "Welders, Cutters, …" → "Welder"
                     skills, license_ = RESUME_SKILLS.get(soc[:2], (["Teamwork", "Reliability", "Customer service"], None))
                     year = today.year - rng.randint(1, 6)
                     jobs = []
                     for n in range(rng.randint(1, 3)):
                         end = year - n * rng.randint(2, 5)
-                        jobs.append({"employer": rng.choice(pools.companies), "title": title.split(",")[0].rstrip("s"),
+                        jobs.append({"employer": rng.choice(pools.companies), "title": job,
                                      "soc": soc, "start": str(end - rng.randint(1, 6)), "end": str(end) if n or rng.random() < 0.7 else None,
                                      "duties": "; ".join(rng.sample(skills, min(2, len(skills))))})
                     school = EDUCATION_WORDS.get(seeker.education_highest_level or "hs_diploma")
                     contact = contact_from_record(seeker)
                     at = _at(today - timedelta(days=rng.randint(1, 200)))
                     base = {
-                        "version": 1, "seeker_id": sid, "objective": f"A full-time job as {title.split(',')[0].lower()}.",
+                        "version": 1, "seeker_id": sid, "objective": f"Full-time work as {'an' if job[0] in 'AEIOU' else 'a'} {job.lower()}.",
                         "contact": contact, "work_history": jobs,
                         "education": [{"school": f"{seeker.address_city or 'Topeka'} High School" if school == "High school diploma"
                                        else "Washburn Institute of Technology", "credential": school, "year": str(year - 10)}]
@@ -281,7 +282,7 @@ class DemoService:
                     is_published = rng.random() < 0.7
                     published += is_published
                     rows.append({**base, "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                                 "title": f"{title.split(',')[0]} resume", "status": "active" if is_published else "draft",
+                                 "title": f"{job} resume", "status": "active" if is_published else "draft",
                                  "published": is_published})
                     if rng.random() < 0.2:
                         rows.append({**base, "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
