@@ -480,20 +480,26 @@ def eligibility_show(
 def config_show() -> None:
     """The switches, poverty tables and LLSIL regions in force, and the rules version."""
     with _session() as (services, _):
-        typer.echo(json.dumps(services.eligibility.settings(), indent=2))
+        typer.echo(json.dumps({**services.eligibility.settings(), "resume_required": services.resumes.is_required()},
+                              indent=2))
 
 
 @config_app.command("set")
 def config_set(
-    key: str = typer.Argument(..., help="work_authorization_required, dw_min_age, wp_min_age, isy_disability_max_age or eligibility_valid_days"),
+    key: str = typer.Argument(..., help="work_authorization_required, dw_min_age, wp_min_age, isy_disability_max_age, "
+                                        "eligibility_valid_days or resume_required"),
     value: str = typer.Argument(..., help='A JSON value: 16, true, or {"WP": false}'),
 ) -> None:
-    """Change an eligibility switch."""
+    """Change an eligibility switch, or resume_required (job leads and referrals need a published resume)."""
     try:
         parsed = json.loads(value)
     except ValueError:
         _fail(f"{key}: {value!r} is not a JSON value (numbers as 16, switches as true/false)", 2)
     with _session() as (services, actor):
+        if key == "resume_required":  # a case-work switch, not an eligibility rule: no new rules version
+            _handle(lambda: services.resumes.set_required(actor, parsed))
+            typer.echo(f"{key} set to {str(parsed).lower()}")
+            return
         cfg = _handle(lambda: services.eligibility.set_switch(actor, key, parsed))
         typer.echo(f"{key} set; rules version now {cfg.version}")
 

@@ -209,3 +209,21 @@ def test_dialog_ssn_on_file(snap_compare, demo_home: Path) -> None:  # type: ign
         await _still(pilot)
 
     assert snap_compare(_case_app(demo_home), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_case_details_resumes_80x24(snap_compare, demo_home: Path) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        services, cm = pilot.app.services, pilot.app.actor
+        welding = services.resumes.create(cm, CASE_ID, title="Welding jobs", sections={
+            "objective": "Full-time welding work on a day shift.",
+            "work_history": [{"employer": "Midwest Castings", "title": "Welder", "soc": "51-4121", "start": "2018",
+                              "end": "2026", "duties": "MIG and TIG welding"}],
+            "skills": ["MIG welding", "TIG welding", "Blueprint reading"],
+            "certifications": [{"name": "AWS Certified Welder", "issuer": "AWS", "year": "2019"}]})
+        services.resumes.publish(cm, welding.id, expected_version=welding.version)
+        services.resumes.create(cm, CASE_ID, title="Warehouse work", sections={"skills": ["Forklift"]})
+        await _open_case(pilot)
+        await pilot.press("9")
+        await _still(pilot)
+
+    assert snap_compare(_case_app(demo_home), terminal_size=(80, 24), run_before=run_before)

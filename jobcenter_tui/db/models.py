@@ -414,6 +414,11 @@ class Resume(Versioned, table=True):
     """A resume; its sections are structured JSON documents (contact, work history, …)."""
 
     __tablename__ = "resume"
+    __table_args__ = (
+        # One published resume per job seeker: the service unpublishes the other first; this catches a race.
+        sa.Index("uq_resume_published_per_seeker", "seeker_id", unique=True,
+                 sqlite_where=sa.text("published = 1"), postgresql_where=sa.text("published")),
+    )
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     seeker_id: str = Field(foreign_key="job_seeker.id", index=True, max_length=36)
     title: str = Field(max_length=200)
@@ -426,6 +431,7 @@ class Resume(Versioned, table=True):
     skills: list[str] | None = _json()
     certifications: list[dict[str, Any]] | None = _json()
     references: list[dict[str, Any]] | None = _json()
+    additional: str | None = Field(default=None, sa_type=sa.Text)  # text of an upload under no known heading
     source_document_id: str | None = Field(default=None, foreign_key="document.id", max_length=36)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

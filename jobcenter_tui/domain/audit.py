@@ -101,7 +101,10 @@ ACTION_LABELS: dict[str, str] = {
     "eligibility.show": "Eligibility checked", "enrollment.pending": "Enrolled (pending)", "enrollment.open": "Enrollment opened",
     "enrollment.closed": "Enrollment closed", "service.record": "Service recorded", "service.status": "Service status changed",
     "plan.save": "Plan saved", "document.attach": "Document attached", "document.verify": "Document verified",
-    "document.export": "Document copy exported", "note.add": "Note added", "note.edit": "Note edited",
+    "document.export": "Document copy exported",
+    "resume.create": "Resume created", "resume.edit": "Resume edited", "resume.copy": "Resume copied",
+    "resume.publish": "Resume published", "resume.unpublish": "Resume unpublished", "resume.upload": "Resume uploaded",
+    "resume.export": "Resume exported", "note.add": "Note added", "note.edit": "Note edited",
     "note.correct": "Note corrected", "note.delete": "Note deleted",
 }
 

@@ -25,6 +25,7 @@ from jobcenter_tui.widgets.case.base import (
     DETERMINATION,
     ENROLLMENT,
     RECORD,
+    RESUME,
     REVEAL,
     CaseChanged,
     CasePane,
@@ -42,11 +43,13 @@ from jobcenter_tui.widgets.case.history import HistoryPane
 from jobcenter_tui.widgets.case.notes import NotesPane
 from jobcenter_tui.widgets.case.plans import PlansPane
 from jobcenter_tui.widgets.case.program_registration import ProgramRegistrationPane
+from jobcenter_tui.widgets.case.resumes import ResumesPane
 from jobcenter_tui.widgets.case.service_records import ServiceRecordsPane
 from jobcenter_tui.widgets.service_call import Failure, ServiceCaller
 
 PANES: tuple[type[CasePane[Any]], ...] = (ProgramRegistrationPane, EnrollmentsPane, ServiceRecordsPane, PlansPane,
-                                          DocumentsPane, NotesPane, DemographicsPane, HistoryPane)
+                                          DocumentsPane, NotesPane, DemographicsPane, HistoryPane, ResumesPane)
+TAB_KEYS = "1234567890"  # the tab keys, in the order of PANES (a tenth pane gets 0)
 REVEAL_SECONDS = 30
 
 
@@ -57,7 +60,8 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
         Binding("r", "reveal", "Reveal SSN", id="case.reveal"),
         Binding("d", "determine", "Determine", id="case.determine"),
         Binding("f5", "reload", "Refresh", id="case.reload"),
-        *(Binding(str(n), f"show_tab({n})", f"Tab {n}: {pane.TITLE}", id=f"case.tab{n}", show=False)
+        *(Binding(TAB_KEYS[n - 1], f"show_tab({n})", f"Tab {TAB_KEYS[n - 1]}: {pane.TITLE}", id=f"case.tab{n}",
+                  show=False)
           for n, pane in enumerate(PANES, start=1)),
     ]
 
@@ -66,6 +70,7 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
         self.seeker_id = seeker_id
         self.detail: SeekerDetail | None = None
         self.determination: DeterminationView | None = None
+        self.notices: list[str] = []  # what the state asks staff to see ("no published resume")
         self.revealed_ssn: str | None = None
         self._mask_timer: Timer | None = None
         self._opened = False
@@ -95,7 +100,7 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
         return cast("CasePane[Any]", self.query_one(f"#pane-{key}"))
 
     def action_show_tab(self, number: int) -> None:
-        """Keys 1-8 show a tab and put the cursor in its table, so its keys work at once."""
+        """Keys 1-9 and 0 show a tab and put the cursor in its table, so its keys work at once."""
         self.query_one(TabbedContent).active = f"tab-{PANES[number - 1].KEY}"
         self.active_pane.focus_main()
 
@@ -113,7 +118,7 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
         active = self.active_pane
         for pane in self.panes:
             pane.case_changed(message.kinds, visible=pane is active)
-        if message.kinds & {RECORD, DETERMINATION, ENROLLMENT}:
+        if message.kinds & {RECORD, DETERMINATION, ENROLLMENT, RESUME}:
             self._load_header()
 
     def on_screen_suspend(self) -> None:
@@ -125,13 +130,14 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
         audit = not self._opened  # opening the record is audited once, not every refresh
         self._opened = True
 
-        def load(s: Any, a: Any) -> tuple[SeekerDetail, DeterminationView | None]:
-            return s.seekers.get(a, self.seeker_id, audit=audit), s.eligibility.latest(a, self.seeker_id)
+        def load(s: Any, a: Any) -> tuple[SeekerDetail, DeterminationView | None, list[str]]:
+            notices = [n for n in (s.resumes.header_notice(a, self.seeker_id),) if n]
+            return s.seekers.get(a, self.seeker_id, audit=audit), s.eligibility.latest(a, self.seeker_id), notices
 
         self.call_service(load, done=self._header_loaded, failed=self._header_failed, group="case-header", exclusive=True)
 
-    def _header_loaded(self, loaded: tuple[SeekerDetail, DeterminationView | None]) -> None:
-        self.detail, self.determination = loaded
+    def _header_loaded(self, loaded: tuple[SeekerDetail, DeterminationView | None, list[str]]) -> None:
+        self.detail, self.determination, self.notices = loaded
         self._show_header()
         self.sub_title = self.detail.name  # this screen's title only: the others keep theirs
         self.refresh_bindings()
@@ -143,7 +149,8 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
 
     def _show_header(self) -> None:
         if self.detail is not None:
-            self.query_one(CaseHeader).show(self.detail, self.determination, revealed_ssn=self.revealed_ssn)
+            self.query_one(CaseHeader).show(self.detail, self.determination, revealed_ssn=self.revealed_ssn,
+                                            notices=self.notices)
 
     # --- what panes ask for ----------------------------------------------------------------------
 

@@ -86,6 +86,7 @@ class Services:
         from jobcenter_tui.services.postings import PostingService
         from jobcenter_tui.services.program_registration import ProgramRegistrationService
         from jobcenter_tui.services.registration import DuplicateReview, RegistrationService
+        from jobcenter_tui.services.resumes import ResumeService
         from jobcenter_tui.services.search import SearchService
         from jobcenter_tui.services.seekers import SeekerService
         from jobcenter_tui.services.service_records import ServiceRecordService
@@ -109,6 +110,7 @@ class Services:
         self.industries = IndustryService(self)
         self.employers = EmployerService(self)
         self.postings = PostingService(self)
+        self.resumes = ResumeService(self)
 
     def now(self) -> datetime:
         return self.clock()

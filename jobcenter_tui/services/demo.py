@@ -26,6 +26,7 @@ from jobcenter_tui.db.models import (
     EnrollmentStatusChange,
     JobPosting,
     JobSeeker,
+    Resume,
     ServiceRecord,
     Staff,
 )
@@ -77,6 +78,24 @@ OCCUPATIONS = [
     ("11-9111", "Medical and Health Services Managers"),
     ("13-2011", "Accountants and Auditors"),
 ]
+
+# What a demo resume says for an occupation: skills, and a certification or license when the job has one.
+RESUME_SKILLS = {
+    "51": (["MIG welding", "TIG welding", "Blueprint reading", "Grinding", "Shop safety"], "AWS Certified Welder"),
+    "53": (["Pre-trip inspection", "Logbooks", "Forklift", "Route planning", "Loading and securing"], "Class A CDL"),
+    "43": (["Customer service", "Data entry", "Microsoft Office", "Scheduling", "Phones"], None),
+    "29": (["Patient assessment", "Medication administration", "Charting (EHR)", "Care planning"], "Registered Nurse license"),
+    "31": (["Vital signs", "Patient care", "Infection control", "Charting"], "Certified Nursing Assistant (CNA)"),
+    "41": (["Point of sale", "Merchandising", "Customer service", "Inventory"], None),
+    "47": (["Wiring", "Conduit bending", "National Electrical Code", "Troubleshooting"], "Journeyman electrician license"),
+    "49": (["Preventive maintenance", "Plumbing repair", "HVAC basics", "Hand and power tools"], None),
+    "15": (["Help desk", "Windows", "Networking basics", "Ticketing systems"], "CompTIA A+"),
+    "35": (["Line cooking", "Food safety", "Prep", "Inventory"], "ServSafe Food Handler"),
+    "11": (["Budgeting", "Staff supervision", "Compliance", "Scheduling"], None),
+    "13": (["Bookkeeping", "Reconciliation", "Excel", "Payroll"], None),
+}
+EDUCATION_WORDS = {"hs_diploma": "High school diploma", "some_postsecondary": "Coursework", "associate": "Associate degree",
+                   "bachelor": "Bachelor's degree", "none": None}
 
 SITUATIONS = (
     ("adult_low_income", 20), ("dislocated", 18), ("veteran", 10), ("youth_osy", 8), ("youth_isy", 6),
@@ -168,13 +187,15 @@ class DemoService:
         employers, postings = self._employers(rng, pools, today, max(8, seekers // 250))
         seeker_ids = self._seekers(rng, pools, today, now, seekers, progress)
         enrollments, records = self._cases(rng, today, seeker_ids)
+        resumes, published = self._resumes(random.Random(f"resumes:{seed}"), pools, today, seeker_ids)
         with self._s.db.session(write=True) as session:
             append_audit(session, actor, "demo.seed", at=self._s.now(), changes={
                 "seed": seed, "seekers": seekers, "employers": employers, "postings": postings,
-                "enrollments": enrollments, "services": records,
+                "enrollments": enrollments, "services": records, "resumes": resumes,
             })
         return {"seekers": seekers, "employers": employers, "postings": postings,
-                "enrollments": enrollments, "services": records, "staff": len(DEMO_ACCOUNTS)}
+                "enrollments": enrollments, "services": records, "resumes": resumes, "published_resumes": published,
+                "staff": len(DEMO_ACCOUNTS)}
 
     # --- pieces --------------------------------------------------------------------------------
 
@@ -217,6 +238,61 @@ class DemoService:
                     ))
                     postings += 1
         return count, postings
+
+    def _resumes(self, rng: random.Random, pools: _Pools, today: date,
+                 seekers: list[tuple[str, str, str]]) -> tuple[int, int]:
+        """Resumes for about 40% of staff-assisted seekers (on their desired occupation), most published;
+        some have a second, draft version. From their own random stream, so the rest of the demo is unchanged."""
+        from jobcenter_tui.services.resumes import contact_from_record
+
+        chosen = [sid for sid, account, _ in seekers if account == "staff_assisted" and rng.random() < 0.4]
+        rows: list[dict[str, Any]] = []
+        published = 0
+        with self._s.db.session() as session:
+            for start in range(0, len(chosen), 500):
+                ids = chosen[start:start + 500]
+                by_id = {r.id: r for r in session.exec(select(JobSeeker).where(JobSeeker.id.in_(ids))).all()}  # type: ignore[attr-defined]
+                for sid in ids:
+                    seeker = by_id[sid]
+                    wanted = (seeker.preferences_desired_occupations or [{}])[0]
+                    soc, title = wanted.get("soc_code") or "43-9061", wanted.get("title") or "Office Clerks, General"
+                    job = title.split(",")[0].removesuffix("s")  # "Welders, Cutters, …" → "Welder"
+                    skills, license_ = RESUME_SKILLS.get(soc[:2], (["Teamwork", "Reliability", "Customer service"], None))
+                    year = today.year - rng.randint(1, 6)
+                    jobs = []
+                    for n in range(rng.randint(1, 3)):
+                        end = year - n * rng.randint(2, 5)
+                        jobs.append({"employer": rng.choice(pools.companies), "title": job,
+                                     "soc": soc, "start": str(end - rng.randint(1, 6)), "end": str(end) if n or rng.random() < 0.7 else None,
+                                     "duties": "; ".join(rng.sample(skills, min(2, len(skills))))})
+                    school = EDUCATION_WORDS.get(seeker.education_highest_level or "hs_diploma")
+                    contact = contact_from_record(seeker)
+                    at = _at(today - timedelta(days=rng.randint(1, 200)))
+                    base = {
+                        "version": 1, "seeker_id": sid, "objective": f"Full-time work as {'an' if job[0] in 'AEIOU' else 'a'} {job.lower()}.",
+                        "contact": contact, "work_history": jobs,
+                        "education": [{"school": f"{seeker.address_city or 'Topeka'} High School" if school == "High school diploma"
+                                       else "Washburn Institute of Technology", "credential": school, "year": str(year - 10)}]
+                                     if school else [],
+                        "skills": rng.sample(skills, min(len(skills), rng.randint(3, 5))),
+                        "certifications": [{"name": license_, "issuer": None, "year": str(year - 2)}] if license_ else [],
+                        "references": [{"name": f"{rng.choice(pools.female + pools.male)} {rng.choice(pools.last)}",
+                                        "relationship": "Former supervisor", "contact": f"785-555-{rng.randint(0, 9999):04d}"}],
+                        "additional": None, "source_document_id": None, "created_at": at, "updated_at": at,
+                    }
+                    is_published = rng.random() < 0.7
+                    published += is_published
+                    rows.append({**base, "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                                 "title": f"{job} resume", "status": "active" if is_published else "draft",
+                                 "published": is_published})
+                    if rng.random() < 0.2:
+                        rows.append({**base, "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                                     "title": "General resume", "status": "draft", "published": False,
+                                     "objective": "Steady full-time work close to home."})
+        with self._s.db.session(write=True) as session:
+            for chunk in range(0, len(rows), 5000):
+                session.execute(insert(Resume), rows[chunk:chunk + 5000])
+        return len(rows), published
 
     def _record(self, rng: random.Random, pools: _Pools, today: date, used: set[str]) -> dict[str, Any]:
         situation = rng.choices([s for s, _ in SITUATIONS], weights=[w for _, w in SITUATIONS])[0]

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from jobcenter_tui.config import DEFAULT_MAX_DOCUMENT_BYTES
 from jobcenter_tui.db.models import Document
@@ -49,6 +49,19 @@ class DocumentView:
     verified_at: datetime | None
 
 
+@dataclass(frozen=True)
+class StoredFile:
+    """A file copied into the documents folder, not yet recorded: record it or ``discard()`` it."""
+
+    name: str
+    path: Path
+    sha256: str
+    size: int
+
+    def discard(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
 def _view(d: Document) -> DocumentView:
     return DocumentView(d.id, d.type, d.criterion, d.original_name, d.size_bytes, d.sha256, d.note, d.uploaded_by,
                         d.uploaded_at, d.verified_by, d.verified_at)
@@ -70,19 +83,41 @@ class DocumentService:
         errors: dict[str, str] = {}
         if type not in DOCUMENT_TYPES:
             errors["type"] = f"must be one of {', '.join(DOCUMENT_TYPES)}"
-        path = Path(str(source)).expanduser()
-        if not str(source).strip():
-            errors["path"] = "give the path of the file to attach"
-        elif not path.is_file():
-            errors["path"] = "no such file (give the full path of a file this computer can read)"
-        elif path.suffix.lower() not in ALLOWED_SUFFIXES:
-            errors["path"] = f"{path.suffix or 'this'} files are not accepted; accepted: {', '.join(ALLOWED_SUFFIXES)}"
-        elif path.stat().st_size > self.max_bytes:
-            errors["path"] = f"the file is {path.stat().st_size / 1e6:.1f} MB; the limit is {self.max_bytes / 1e6:.0f} MB"
-        elif path.stat().st_size == 0:
-            errors["path"] = "the file is empty"
+        path, problem = self.check_file(source)
+        if problem:
+            errors["path"] = problem
         if errors:
             raise InvalidInput(errors)
+        stored = self.copy_in(path)
+        try:
+            with self._s.db.session(write=True) as session:
+                require_seeker(session, seeker_id)
+                row = self.add_row(session, actor, seeker_id, path, stored, type=type, criterion=criterion, note=note)
+                return _view(row)
+        except BaseException:
+            stored.discard()  # nothing half-written: no row, no orphan file
+            raise
+
+    # --- the steps of attaching, for a use case that keeps a document beside its own rows -------
+
+    def check_file(self, source: str | Path, allowed: tuple[str, ...] = ALLOWED_SUFFIXES) -> tuple[Path, str | None]:
+        """The file named by ``source`` and what is wrong with it for attaching (None: nothing)."""
+        path = Path(str(source)).expanduser()
+        if not str(source).strip():
+            return path, "give the path of the file to attach"
+        if not path.is_file():
+            return path, "no such file (give the full path of a file this computer can read)"
+        if path.suffix.lower() not in allowed:
+            return path, f"{path.suffix or 'this'} files are not accepted; accepted: {', '.join(allowed)}"
+        size = path.stat().st_size
+        if size > self.max_bytes:
+            return path, f"the file is {size / 1e6:.1f} MB; the limit is {self.max_bytes / 1e6:.0f} MB"
+        if size == 0:
+            return path, "the file is empty"
+        return path, None
+
+    def copy_in(self, path: Path) -> StoredFile:
+        """Copy a checked file under a generated name (0600), hashing it; the caller records or discards it."""
         self.folder.mkdir(parents=True, exist_ok=True)
         stored = f"{uuid.uuid4().hex}{path.suffix.lower()}"
         target = self.folder / stored
@@ -90,28 +125,31 @@ class DocumentService:
         size = 0
         try:
             with path.open("rb") as src, open(target, "xb") as dst:
+                os.chmod(target, 0o600)
                 while chunk := src.read(1 << 16):
                     size += len(chunk)
                     if size > self.max_bytes:
                         raise InvalidInput({"path": "the file grew past the size limit while it was being copied"})
                     digest.update(chunk)
                     dst.write(chunk)
-            os.chmod(target, 0o600)
-            now = self._s.now()
-            with self._s.db.session(write=True) as session:
-                require_seeker(session, seeker_id)
-                row = Document(seeker_id=seeker_id, type=type, criterion=criterion or None, original_name=path.name[:255],
-                               stored_name=stored, sha256=digest.hexdigest(), size_bytes=size,
-                               media_type=mimetypes.guess_type(path.name)[0], note=note or None,
-                               uploaded_by=actor.username, uploaded_at=now)
-                session.add(row)
-                session.flush()
-                append_audit(session, actor, "document.attach", at=now, entity="job_seeker", entity_id=seeker_id,
-                             changes={"document": row.id, "type": type, "name": path.name[:255], "sha256": row.sha256})
-                return _view(row)
         except BaseException:
-            target.unlink(missing_ok=True)  # nothing half-written: no row, no orphan file
+            target.unlink(missing_ok=True)
             raise
+        return StoredFile(stored, target, digest.hexdigest(), size)
+
+    def add_row(self, session: Session, actor: Actor, seeker_id: str, path: Path, stored: StoredFile, *, type: str,
+                criterion: str | None = None, note: str | None = None) -> Document:
+        """Record a copied file in the caller's unit of work, audited."""
+        now = self._s.now()
+        row = Document(seeker_id=seeker_id, type=type, criterion=criterion or None, original_name=path.name[:255],
+                       stored_name=stored.name, sha256=stored.sha256, size_bytes=stored.size,
+                       media_type=mimetypes.guess_type(path.name)[0], note=note or None,
+                       uploaded_by=actor.username, uploaded_at=now)
+        session.add(row)
+        session.flush()
+        append_audit(session, actor, "document.attach", at=now, entity="job_seeker", entity_id=seeker_id,
+                     changes={"document": row.id, "type": type, "name": path.name[:255], "sha256": row.sha256})
+        return row
 
     def documents(self, actor: Actor, seeker_id: str) -> list[DocumentView]:
         actor.require(Privilege.SEEKER_VIEW)

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 M = TypeVar("M")
 
 # What can change in a case; each pane names the kinds it shows.
-RECORD, DETERMINATION, ENROLLMENT, SERVICE, PLAN, DOCUMENT, NOTE, REVEAL = (
-    "record", "determination", "enrollment", "service", "plan", "document", "note", "reveal")
+RECORD, DETERMINATION, ENROLLMENT, SERVICE, PLAN, DOCUMENT, NOTE, REVEAL, RESUME = (
+    "record", "determination", "enrollment", "service", "plan", "document", "note", "reveal", "resume")
 
 
 class CaseChanged(Message):

@@ -28,7 +28,9 @@ def case_flags(detail: SeekerDetail, determination: DeterminationView | None) ->
 
 
 class CaseHeader(Static):
-    def show(self, detail: SeekerDetail, determination: DeterminationView | None, *, revealed_ssn: str | None = None) -> None:
+    def show(self, detail: SeekerDetail, determination: DeterminationView | None, *, revealed_ssn: str | None = None,
+             notices: list[str] | tuple[str, ...] = ()) -> None:
+        """``notices`` are what the state's switches ask staff to see ("no published resume"), after the flags."""
         record = detail.record
         header = Text()
         header.append(detail.name, style="bold")
@@ -41,4 +43,6 @@ class CaseHeader(Static):
         flags = case_flags(detail, determination)
         if flags:
             header.append("  · " + ", ".join(flags), style="bold")
+        for notice in notices:
+            header.append(f"  · {notice}", style="bold")
         self.update(header)

@@ -17,6 +17,7 @@ from jobcenter_tui.widgets.case.base import (
     NOTE,
     PLAN,
     RECORD,
+    RESUME,
     REVEAL,
     SERVICE,
     CasePane,
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 class HistoryPane(CasePane[list["HistoryEntry"]]):
     TITLE = "History"
     KEY = "history"
-    DEPENDS_ON = frozenset({RECORD, DETERMINATION, ENROLLMENT, SERVICE, PLAN, DOCUMENT, NOTE, REVEAL})
+    DEPENDS_ON = frozenset({RECORD, DETERMINATION, ENROLLMENT, SERVICE, PLAN, DOCUMENT, NOTE, REVEAL, RESUME})
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="history", cursor_type="row", zebra_stripes=True)

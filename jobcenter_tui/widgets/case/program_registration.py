@@ -57,7 +57,7 @@ class ProgramRegistrationPane(CasePane[ProgramsModel]):
     def show(self, model: ProgramsModel) -> None:
         d = model.determination
         recorded = f"last recorded {d.as_of.isoformat()} by {d.determined_by}" if d is not None else "none recorded yet"
-        self.query_one("#programs-note", Label).update(f"Eligibility today · {recorded} · keys 1-8: tabs")
+        self.query_one("#programs-note", Label).update(f"Eligibility today · {recorded} · number keys: tabs")
         fill_table(self.query_one("#programs", DataTable), [
             (r.program, (Text(r.name), ELIGIBILITY_WORDS.get(r.eligibility, r.eligibility), r.enrollment_status,
                          Text("Enroll", style="bold") if r.can_enroll else "", r.dates)) for r in model.rows])
