@@ -103,6 +103,8 @@ ACTION_LABELS: dict[str, str] = {
     "plan.save": "Plan saved", "document.attach": "Document attached", "document.verify": "Document verified",
     "document.export": "Document copy exported", "note.add": "Note added", "note.edit": "Note edited",
     "note.correct": "Note corrected", "note.delete": "Note deleted",
+    "job.lead": "Job lead sent", "job.referral": "Referred to a job", "job.referral_outcome": "Referral outcome recorded",
+    "job.introduction": "Introduced to an employer",
 }
 
 

@@ -78,9 +78,11 @@ class Services:
         from jobcenter_tui.services.documents import DocumentService
         from jobcenter_tui.services.eligibility import EligibilityService
         from jobcenter_tui.services.enrollments import EnrollmentService
+        from jobcenter_tui.services.job_search import JobSearchService
         from jobcenter_tui.services.notes import NoteService
         from jobcenter_tui.services.plans import PlanService
         from jobcenter_tui.services.program_registration import ProgramRegistrationService
+        from jobcenter_tui.services.referrals import ReferralService
         from jobcenter_tui.services.registration import DuplicateReview, RegistrationService
         from jobcenter_tui.services.search import SearchService
         from jobcenter_tui.services.seekers import SeekerService
@@ -101,6 +103,8 @@ class Services:
         self.plans = PlanService(self)
         self.documents = DocumentService(self)
         self.notes = NoteService(self)
+        self.jobs = JobSearchService(self)
+        self.referrals = ReferralService(self)
 
     def now(self) -> datetime:
         return self.clock()
