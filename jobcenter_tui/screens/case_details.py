@@ -39,6 +39,7 @@ from jobcenter_tui.widgets.case.documents import DocumentsPane
 from jobcenter_tui.widgets.case.enrollments import EnrollmentsPane
 from jobcenter_tui.widgets.case.header import CaseHeader
 from jobcenter_tui.widgets.case.history import HistoryPane
+from jobcenter_tui.widgets.case.job_search import JobSearchPane
 from jobcenter_tui.widgets.case.notes import NotesPane
 from jobcenter_tui.widgets.case.plans import PlansPane
 from jobcenter_tui.widgets.case.program_registration import ProgramRegistrationPane
@@ -46,7 +47,7 @@ from jobcenter_tui.widgets.case.service_records import ServiceRecordsPane
 from jobcenter_tui.widgets.service_call import Failure, ServiceCaller
 
 PANES: tuple[type[CasePane[Any]], ...] = (ProgramRegistrationPane, EnrollmentsPane, ServiceRecordsPane, PlansPane,
-                                          DocumentsPane, NotesPane, DemographicsPane, HistoryPane)
+                                          DocumentsPane, NotesPane, DemographicsPane, HistoryPane, JobSearchPane)
 REVEAL_SECONDS = 30
 
 
@@ -57,8 +58,9 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
         Binding("r", "reveal", "Reveal SSN", id="case.reveal"),
         Binding("d", "determine", "Determine", id="case.determine"),
         Binding("f5", "reload", "Refresh", id="case.reload"),
-        *(Binding(str(n), f"show_tab({n})", f"Tab {n}: {pane.TITLE}", id=f"case.tab{n}", show=False)
-          for n, pane in enumerate(PANES, start=1)),
+        # keys 1-9 in order; a pane may name its own (Job Search is 0)
+        *(Binding(getattr(pane, "TAB_KEY", "") or str(n), f"show_tab({n})", f"Tab {n}: {pane.TITLE}", id=f"case.tab{n}",
+                  show=False) for n, pane in enumerate(PANES, start=1)),
     ]
 
     def __init__(self, seeker_id: str) -> None:
