@@ -209,3 +209,12 @@ def test_dialog_ssn_on_file(snap_compare, demo_home: Path) -> None:  # type: ign
         await _still(pilot)
 
     assert snap_compare(_case_app(demo_home), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_case_details_job_search_80x24(snap_compare, demo_home: Path) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _open_case(pilot)
+        await pilot.press("0")
+        await _still(pilot)
+
+    assert snap_compare(_case_app(demo_home), terminal_size=(80, 24), run_before=run_before)

@@ -46,6 +46,19 @@ FIELDS = (("job-soc", "Occupations (SOC)"), ("job-words", "Words"), ("job-zip", 
           ("job-wage", "Min $/hr"), ("job-type", "Job type"))
 
 
+SHORT_MATCH = {"same occupation": "exact", "same broad group": "broad", "same minor group": "minor", "words": "words"}
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _short_wage(wage: str) -> str:
+    """"$24.00-$30.00 an hour" → "$24-30/hr": the table keeps every column in view at 80 columns."""
+    return (wage.replace(".00", "").replace("-$", "-").replace(" an hour", "/hr").replace(" a year", "/yr")
+            .replace(" a week", "/wk").replace(" a month", "/mo"))
+
+
 class JobSearchPane(CasePane[JobSearchModel]):
     TITLE = "Job Search"
     KEY = "jobs"
@@ -73,7 +86,8 @@ class JobSearchPane(CasePane[JobSearchModel]):
         yield DataTable(id="job-activity", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        self.query_one("#job-results", DataTable).add_columns("Match", "Title", "Employer", "Miles", "Wage")
+        self.query_one("#job-results", DataTable).add_columns("Match", "Title (* staff referral only)", "Employer", "Miles",
+                                                              "Wage")
         self.query_one("#job-activity", DataTable).add_columns("Date", "What", "Job / employer", "Status")
 
     def focus_main(self) -> None:
@@ -100,8 +114,9 @@ class JobSearchPane(CasePane[JobSearchModel]):
     def _show_page(self, page: PostingPage) -> None:
         self.query_one("#job-message", Static).update(page.message)
         fill_table(self.query_one("#job-results", DataTable), [
-            (r.id, (r.match or "", Text(r.title + (" (staff referral)" if r.staff_referral_only else "")), Text(r.employer),
-                    f"{r.miles:.1f}" if r.miles is not None else "", r.wage)) for r in page.rows])
+            (r.id, (SHORT_MATCH.get(r.match, r.match), Text(_cut(r.title, 30) + ("*" if r.staff_referral_only else "")),
+                    Text(_cut(r.employer, 18)), f"{r.miles:.1f}" if r.miles is not None else "", _short_wage(r.wage)))
+            for r in page.rows])
 
     def _show_activity(self, activity: JobActivity) -> None:
         rows: list[tuple[str | None, tuple[Any, ...]]] = []
