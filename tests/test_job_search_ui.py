@@ -37,7 +37,7 @@ async def test_find_a_welding_job_refer_and_mark_hired(jobs) -> None:  # type: i
         results = screen.query_one("#job-results", DataTable)
         assert results.has_focus and results.row_count >= 3
         first = results.get_row_at(0)
-        assert str(first[0]) == "same occupation" and float(str(first[3])) <= 25
+        assert str(first[0]) == "exact" and float(str(first[3])) <= 25
         assert ids["exact_far"] not in [str(k.value) for k in results.rows]  # Lawrence is beyond 25 miles
         results.move_cursor(row=results.get_row_index(ids["exact_near"]))
         # Enter opens the posting
