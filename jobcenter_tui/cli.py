@@ -37,6 +37,7 @@ config_app = typer.Typer(help="Eligibility configuration: switches and the LLSIL
 exits_app = typer.Typer(help="The 90-day exit rule.", no_args_is_help=True)
 occupations_app = typer.Typer(help="Occupations (SOC 2018): search, and the state's O*NET titles.", no_args_is_help=True)
 naics_app = typer.Typer(help="Industries (NAICS 2022): search.", no_args_is_help=True)
+jobs_app = typer.Typer(help="Job search over active postings, and candidates for a posting.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(staff_app, name="staff")
 app.add_typer(seekers_app, name="seekers")
@@ -47,6 +48,7 @@ app.add_typer(config_app, name="config")
 app.add_typer(exits_app, name="exits")
 app.add_typer(occupations_app, name="occupations")
 app.add_typer(naics_app, name="naics")
+app.add_typer(jobs_app, name="jobs")
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
@@ -579,6 +581,62 @@ def naics_search(
     with _session() as (services, actor):
         matches = _handle(lambda: services.industries.search(actor, text, limit=limit))
     _print_matches(matches, as_json, f"No industry matches {text!r}: try fewer words, or a code such as 3361")
+@jobs_app.command("search")
+def jobs_search(
+    soc: list[str] = typer.Option([], "--soc", help="Occupation code NN-NNNN (repeat for several); ranks exact, broad, minor group"),
+    words: str = typer.Option("", "--words", help="Words of the title or description"),
+    zip_code: str = typer.Option("", "--zip", help="5-digit ZIP code the radius is around"),
+    miles: int | None = typer.Option(None, "--miles", help="Radius in miles (default 25 with --zip)"),
+    min_wage: str = typer.Option("", "--min-wage", help="Lowest wage wanted, dollars"),
+    per: str = typer.Option("hour", "--per", help="What --min-wage is per: hour or year (2080 hours a year)"),
+    job_type: str = typer.Option("", "--job-type", help="full_time, part_time, temporary, seasonal or internship"),
+    page: int = typer.Option(1, "--page", min=1, help="Page number (50 postings a page)"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Active postings, best match first: same occupation, broad group, minor group, words only; nearer; newer."""
+    from jobcenter_tui.services.job_search import JobCriteria, parse_wage
+
+    try:
+        wage = parse_wage(min_wage)
+    except ValueError as exc:
+        _fail(f"min_wage: {exc}", 2)
+    criteria = JobCriteria(soc_codes=tuple(soc), words=words, zip=zip_code, miles=miles, min_wage=wage, wage_unit=per,
+                           job_type=job_type)
+    with _session() as (services, actor):
+        result = _handle(lambda: services.jobs.search(actor, criteria, page=page - 1))
+    if as_json:
+        typer.echo(json.dumps({"page": page, "has_more": result.has_more, "postings": [
+            {"id": r.id, "title": r.title, "employer": r.employer, "soc_code": r.soc_code, "place": r.place,
+             "wage": r.wage, "job_type": r.job_type, "posted_date": r.posted_date.isoformat() if r.posted_date else None,
+             "miles": r.miles, "match": r.match, "staff_referral_only": r.staff_referral_only} for r in result.rows]}, indent=2))
+        return
+    for r in result.rows:
+        where = f"{r.miles:.1f} mi" if r.miles is not None else r.place
+        typer.echo(f"{r.id[:8]}  {r.title[:34]:34}  {r.employer[:24]:24}  {where:>10}  {r.wage}  {r.match}")
+    typer.echo(result.message)
+
+
+@jobs_app.command("candidates")
+def jobs_candidates(
+    posting_id: str = typer.Argument(..., help="The posting's id"),
+    miles: int = typer.Option(25, "--miles", help="Radius in miles around the posting"),
+    anywhere: bool = typer.Option(False, "--anywhere", help="No radius"),
+    page: int = typer.Option(1, "--page", min=1),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Job seekers authorized to work who look for the posting's occupation (or whose published resume shows it)."""
+    with _session() as (services, actor):
+        result = _handle(lambda: services.jobs.candidates(actor, posting_id, miles=None if anywhere else miles, page=page - 1))
+    if as_json:
+        typer.echo(json.dumps({"posting": posting_id, "title": result.title, "has_more": result.has_more, "candidates": [
+            {"seeker_id": c.seeker_id, "name": c.name, "place": c.place, "miles": c.miles, "match": c.match,
+             "from_resume": c.from_resume} for c in result.rows]}, indent=2))
+        return
+    typer.echo(result.title)
+    for c in result.rows:
+        where = f"{c.miles:.1f} mi" if c.miles is not None else c.place
+        typer.echo(f"{c.seeker_id[:8]}  {c.name[:30]:30}  {where:>10}  {c.match}")
+    typer.echo(result.message)
 
 
 def main() -> None:

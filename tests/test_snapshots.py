@@ -224,6 +224,10 @@ def test_case_details_resumes_80x24(snap_compare, demo_home: Path) -> None:  # t
         services.resumes.create(cm, CASE_ID, title="Warehouse work", sections={"skills": ["Forklift"]})
         await _open_case(pilot)
         await pilot.press("9")
+def test_case_details_job_search_80x24(snap_compare, demo_home: Path) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _open_case(pilot)
+        await pilot.press("0")
         await _still(pilot)
 
     assert snap_compare(_case_app(demo_home), terminal_size=(80, 24), run_before=run_before)

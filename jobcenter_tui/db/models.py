@@ -486,6 +486,9 @@ class JobPosting(Versioned, table=True):
     status: str = Field(default="draft", max_length=10, index=True)
     visibility: str = Field(default="public", max_length=24)
     created_at: datetime = Field(default_factory=utcnow)
+    # where the job is, from its ZIP (offline ``zipcodes`` data): radius searches prefilter on these
+    latitude: float | None = Field(default=None, index=True)
+    longitude: float | None = None
 
 
 class JobPostingStatusChange(SQLModel, table=True):
@@ -531,7 +534,26 @@ class Referral(Versioned, table=True):
     referred_at: datetime = Field(default_factory=utcnow)
     staff: str | None = Field(default=None, max_length=64)
     outcome_at: datetime | None = None
+    outcome_by: str | None = Field(default=None, max_length=64)
+    hire_date: date | None = None
+    hire_wage: Decimal | None = _money()
+    hire_wage_unit: str | None = Field(default=None, max_length=8)  # hour | year
     service_id: str | None = Field(default=None, foreign_key="service.id", max_length=36)
+
+
+class SeekerOccupation(SQLModel, table=True):
+    """Which occupations a job seeker is looking for, one row per SOC code: "candidates" reads this.
+
+    Written by triggers only (from the desired occupations of the record and the work history of a
+    published resume), so that matching a posting never scans the JSON of every record.
+    """
+
+    __tablename__ = "seeker_occupation"
+    id: int | None = Field(default=None, primary_key=True)
+    seeker_id: str = Field(max_length=36, index=True)
+    soc_code: str = Field(max_length=7, index=True)
+    source: str = Field(max_length=8)  # desired | resume
+    resume_id: str | None = Field(default=None, max_length=36, index=True)
 
 
 class Introduction(SQLModel, table=True):

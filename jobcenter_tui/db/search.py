@@ -67,9 +67,12 @@ def name_index_drop_ddl(dialect: str) -> list[str]:
     return {"sqlite": SQLITE_NAME_INDEX_V1_DROP, "postgresql": POSTGRES_NAME_INDEX_V1_DROP}.get(dialect, [])
 
 
+SEARCH_TABLES = (FTS_TABLE, "posting_fts")  # the name index here, the posting words (db/job_search.py)
+
+
 def is_search_object(name: str | None) -> bool:
-    """Tables the models do not declare (the FTS table and its shadow tables)."""
-    return name is not None and name.startswith(FTS_TABLE)
+    """Tables the models do not declare (the FTS tables and their shadow tables)."""
+    return name is not None and name.startswith(SEARCH_TABLES)
 
 
 _TERM = re.compile(r"[^\W_]+", re.UNICODE)

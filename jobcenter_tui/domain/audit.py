@@ -106,6 +106,8 @@ ACTION_LABELS: dict[str, str] = {
     "resume.publish": "Resume published", "resume.unpublish": "Resume unpublished", "resume.upload": "Resume uploaded",
     "resume.export": "Resume exported", "note.add": "Note added", "note.edit": "Note edited",
     "note.correct": "Note corrected", "note.delete": "Note deleted",
+    "job.lead": "Job lead sent", "job.referral": "Referred to a job", "job.referral_outcome": "Referral outcome recorded",
+    "job.introduction": "Introduced to an employer",
 }
 
 

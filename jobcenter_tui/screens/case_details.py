@@ -40,6 +40,7 @@ from jobcenter_tui.widgets.case.documents import DocumentsPane
 from jobcenter_tui.widgets.case.enrollments import EnrollmentsPane
 from jobcenter_tui.widgets.case.header import CaseHeader
 from jobcenter_tui.widgets.case.history import HistoryPane
+from jobcenter_tui.widgets.case.job_search import JobSearchPane
 from jobcenter_tui.widgets.case.notes import NotesPane
 from jobcenter_tui.widgets.case.plans import PlansPane
 from jobcenter_tui.widgets.case.program_registration import ProgramRegistrationPane
@@ -48,7 +49,8 @@ from jobcenter_tui.widgets.case.service_records import ServiceRecordsPane
 from jobcenter_tui.widgets.service_call import Failure, ServiceCaller
 
 PANES: tuple[type[CasePane[Any]], ...] = (ProgramRegistrationPane, EnrollmentsPane, ServiceRecordsPane, PlansPane,
-                                          DocumentsPane, NotesPane, DemographicsPane, HistoryPane, ResumesPane)
+                                          DocumentsPane, NotesPane, DemographicsPane, HistoryPane, ResumesPane,
+                                          JobSearchPane)
 TAB_KEYS = "1234567890"  # the tab keys, in the order of PANES (a tenth pane gets 0)
 REVEAL_SECONDS = 30
 

@@ -80,11 +80,13 @@ class Services:
         from jobcenter_tui.services.employers import EmployerService
         from jobcenter_tui.services.enrollments import EnrollmentService
         from jobcenter_tui.services.industries import IndustryService
+        from jobcenter_tui.services.job_search import JobSearchService
         from jobcenter_tui.services.notes import NoteService
         from jobcenter_tui.services.occupations import OccupationService
         from jobcenter_tui.services.plans import PlanService
         from jobcenter_tui.services.postings import PostingService
         from jobcenter_tui.services.program_registration import ProgramRegistrationService
+        from jobcenter_tui.services.referrals import ReferralService
         from jobcenter_tui.services.registration import DuplicateReview, RegistrationService
         from jobcenter_tui.services.resumes import ResumeService
         from jobcenter_tui.services.search import SearchService
@@ -111,6 +113,8 @@ class Services:
         self.employers = EmployerService(self)
         self.postings = PostingService(self)
         self.resumes = ResumeService(self)
+        self.jobs = JobSearchService(self)
+        self.referrals = ReferralService(self)
 
     def now(self) -> datetime:
         return self.clock()

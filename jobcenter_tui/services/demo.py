@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert
-from sqlmodel import select
+from sqlmodel import col, select
 
 from jobcenter_tui.db.models import (
     AppMeta,
@@ -24,8 +24,11 @@ from jobcenter_tui.db.models import (
     EmployerContact,
     Enrollment,
     EnrollmentStatusChange,
+    Introduction,
+    JobLead,
     JobPosting,
     JobSeeker,
+    Referral,
     Resume,
     ServiceRecord,
     Staff,
@@ -96,6 +99,28 @@ RESUME_SKILLS = {
 }
 EDUCATION_WORDS = {"hs_diploma": "High school diploma", "some_postsecondary": "Coursework", "associate": "Associate degree",
                    "bachelor": "Bachelor's degree", "none": None}
+# Postings in occupations near the ones seekers want (same broad or minor group) and in towns around
+# the offices, so a search shows every rank and distance. (SOC, title, ZIP, city, visibility)
+RELATED_POSTINGS = [
+    ("51-4121", "Welder - MIG/TIG", "66603", "Topeka", "public"),
+    ("51-4121", "Structural Welder", "66044", "Lawrence", "public"),
+    ("51-4121", "Pipe Welder (staff referral only)", "66604", "Topeka", "staff_referral_only"),
+    ("51-4122", "Welding Machine Operator", "66608", "Topeka", "public"),
+    ("51-4111", "Tool and Die Maker", "66502", "Manhattan", "public"),
+    ("51-4121", "Welder Fabricator", "67202", "Wichita", "public"),
+    ("53-3033", "Delivery Driver (light truck)", "66611", "Topeka", "public"),
+    ("29-1171", "Nurse Practitioner", "66606", "Topeka", "public"),
+    ("31-1122", "Personal Care Aide", "67114", "Newton", "public"),
+    ("43-4171", "Receptionist", "66061", "Olathe", "public"),
+    ("47-2061", "Construction Laborer", "66101", "Kansas City", "public"),
+    ("35-2015", "Short Order Cook", "67208", "Wichita", "public"),
+]
+
+JOB_WORDS = {
+    "51-4121": "MIG and TIG welding of steel frames; read blueprints; welding certification preferred.",
+    "51-4122": "Set up and run automated welding machines on a production line.",
+    "51-4111": "Build and repair dies and tools for metal stamping.",
+}
 
 SITUATIONS = (
     ("adult_low_income", 20), ("dislocated", 18), ("veteran", 10), ("youth_osy", 8), ("youth_isy", 6),
@@ -188,14 +213,18 @@ class DemoService:
         seeker_ids = self._seekers(rng, pools, today, now, seekers, progress)
         enrollments, records = self._cases(rng, today, seeker_ids)
         resumes, published = self._resumes(random.Random(f"resumes:{seed}"), pools, today, seeker_ids)
+        jobs = self._job_activity(random.Random(seed * 31 + 9), today)  # its own generator: the rest stays as it was
+        postings += jobs["postings"]
         with self._s.db.session(write=True) as session:
             append_audit(session, actor, "demo.seed", at=self._s.now(), changes={
                 "seed": seed, "seekers": seekers, "employers": employers, "postings": postings,
                 "enrollments": enrollments, "services": records, "resumes": resumes,
+                "referrals": jobs["referrals"], "leads": jobs["leads"],
             })
         return {"seekers": seekers, "employers": employers, "postings": postings,
                 "enrollments": enrollments, "services": records, "resumes": resumes, "published_resumes": published,
-                "staff": len(DEMO_ACCOUNTS)}
+                "staff": len(DEMO_ACCOUNTS), "referrals": jobs["referrals"], "leads": jobs["leads"],
+                "introductions": jobs["introductions"]}
 
     # --- pieces --------------------------------------------------------------------------------
 
@@ -293,6 +322,92 @@ class DemoService:
             for chunk in range(0, len(rows), 5000):
                 session.execute(insert(Resume), rows[chunk:chunk + 5000])
         return len(rows), published
+    def _job_activity(self, rng: random.Random, today: date) -> dict[str, int]:
+        """Postings near the offices in related occupations (same broad or minor group, other towns), every
+        posting placed on the map, and leads, referrals in every status and introductions with their services."""
+        from jobcenter_tui.db.geo import zip_point
+        from jobcenter_tui.domain.jobs import REFERRAL_STATUSES
+
+        def new_id() -> str:
+            return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+        counts = {"postings": 0, "referrals": 0, "leads": 0, "introductions": 0}
+        with self._s.db.session(write=True) as session:
+            employers = session.exec(select(Employer).order_by(Employer.name, Employer.id)).all()
+            contacts = {c.employer_id: c.id for c in session.exec(select(EmployerContact)).all()}
+            for i, (soc, title, zip_code, city, visibility) in enumerate(RELATED_POSTINGS):
+                emp = employers[i % len(employers)]
+                low = rng.choice([16, 18, 21, 24])
+                posted = today - timedelta(days=rng.randint(0, 20))
+                session.add(JobPosting(
+                    id=new_id(), employer_id=emp.id, title=title, soc_code=soc,
+                    description=JOB_WORDS.get(soc, f"{title} wanted at {emp.name}."), city=city, state="KS", zip=zip_code,
+                    wage_min=Decimal(low), wage_max=Decimal(low + 6), wage_unit="hour", job_type="full_time", openings=2,
+                    posted_date=posted, closing_date=posted + timedelta(days=45), status="active", visibility=visibility))
+                counts["postings"] += 1
+            session.flush()
+            for posting in session.exec(select(JobPosting)).all():
+                point = zip_point(posting.zip)
+                if point is not None:
+                    posting.latitude, posting.longitude = point
+                    session.add(posting)
+            active = session.exec(select(JobPosting).where(JobPosting.status == "active")
+                                  .order_by(JobPosting.posted_date.desc(), JobPosting.id)).all()  # type: ignore[union-attr]
+            by_soc: dict[str, list[JobPosting]] = {}
+            for posting in active:
+                by_soc.setdefault(posting.soc_code or "", []).append(posting)
+            seekers = session.exec(select(JobSeeker).where(JobSeeker.account_type == "staff_assisted",
+                                                           JobSeeker.authorized_to_work.is_(True))  # type: ignore[union-attr]
+                                   .order_by(col(JobSeeker.pk)).limit(60)).all()
+            services: list[dict[str, Any]] = []
+            leads: list[dict[str, Any]] = []
+            referrals: list[dict[str, Any]] = []
+            intros: list[dict[str, Any]] = []
+            statuses = list(REFERRAL_STATUSES)
+            for n, seeker in enumerate(seekers):
+                wanted = (seeker.preferences_desired_occupations or [{}])[0].get("soc_code", "")
+                postings = by_soc.get(wanted)
+                if not postings:
+                    continue
+                posting = postings[n % len(postings)]
+                day = today - timedelta(days=rng.randint(3, 40))
+
+                staff = seeker.case_manager or "casemgr"
+
+                def service(code: str, on: date, note: str, seeker_id: str = seeker.id, staff: str = staff) -> str:
+                    sid = new_id()
+                    services.append({"id": sid, "version": 1, "seeker_id": seeker_id, "enrollment_id": None, "code": code,
+                                     "status": "completed", "start_date": on, "end_date": on, "staff": staff,
+                                     "provider": None, "notes": note, "cost": None, "gap_reason": None, "created_at": _at(on)})
+                    return sid
+
+                if counts["referrals"] < 2 * len(statuses):
+                    status = statuses[counts["referrals"] % len(statuses)]
+                    hired = status == "hired"
+                    referrals.append({"id": new_id(), "version": 1, "seeker_id": seeker.id, "posting_id": posting.id,
+                                      "status": status, "referred_at": _at(day), "staff": staff,
+                                      "outcome_at": None if status == "referred" else _at(day + timedelta(days=5)),
+                                      "outcome_by": None if status == "referred" else staff,
+                                      "hire_date": day + timedelta(days=5) if hired else None,
+                                      "hire_wage": posting.wage_min if hired else None, "hire_wage_unit": "hour" if hired else None,
+                                      "service_id": service("B04", day, f"Referred to {posting.title}")})
+                    counts["referrals"] += 1
+                if n % 2 == 0:
+                    lead_posting = postings[(n + 1) % len(postings)]
+                    leads.append({"id": new_id(), "seeker_id": seeker.id, "posting_id": lead_posting.id, "sent_at": _at(day),
+                                  "staff": staff, "channel": ("email", "phone", "in_person", "text")[n % 4],
+                                  "service_id": service("B03", day, f"Job lead: {lead_posting.title}")})
+                    counts["leads"] += 1
+                if n % 5 == 0:
+                    intros.append({"id": new_id(), "seeker_id": seeker.id, "employer_id": posting.employer_id,
+                                   "contact_id": contacts.get(posting.employer_id), "date": day,
+                                   "outcome": "Interview arranged", "staff": staff,
+                                   "service_id": service("B05", day, "Introduced to the employer")})
+                    counts["introductions"] += 1
+            for table, rows in ((ServiceRecord, services), (JobLead, leads), (Referral, referrals), (Introduction, intros)):
+                if rows:
+                    session.execute(insert(table), rows)
+        return counts
 
     def _record(self, rng: random.Random, pools: _Pools, today: date, used: set[str]) -> dict[str, Any]:
         situation = rng.choices([s for s, _ in SITUATIONS], weights=[w for _, w in SITUATIONS])[0]

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from jobcenter_tui.db.models import Enrollment, ServiceCatalogEntry, ServiceRecord
 from jobcenter_tui.domain.catalog import CatalogEntry
@@ -74,6 +74,15 @@ class ServiceRecordService:
                end_date: date | None = None, enrollment_id: str | None = None, provider: str | None = None,
                notes: str | None = None, cost: Decimal | None = None, gap_reason: str | None = None) -> ServiceRecordView:
         """Record (or schedule) a service; the first participation service opens a pending enrollment."""
+        with self._s.db.session(write=True) as session:
+            return self.record_in(session, actor, seeker_id, code, start_date=start_date, status=status, end_date=end_date,
+                                  enrollment_id=enrollment_id, provider=provider, notes=notes, cost=cost, gap_reason=gap_reason)
+
+    def record_in(self, session: Session, actor: Actor, seeker_id: str, code: str, *, start_date: date,
+                  status: str = "completed", end_date: date | None = None, enrollment_id: str | None = None,
+                  provider: str | None = None, notes: str | None = None, cost: Decimal | None = None,
+                  gap_reason: str | None = None) -> ServiceRecordView:
+        """``record`` inside the caller's unit of work (a referral records its B04 with the referral)."""
         errors: dict[str, str] = {}
         if status not in SERVICE_STATUSES:
             errors["status"] = f"must be one of {', '.join(SERVICE_STATUSES)}"
@@ -84,45 +93,44 @@ class ServiceRecordService:
         if cost is not None and cost < 0:
             errors["cost"] = "must be zero or more"
         now = self._s.now()
-        with self._s.db.session(write=True) as session:
-            seeker = seeker_row(session, seeker_id)
-            catalog = service_catalog(session)
-            entry = catalog.get(code)
-            if entry is None or not entry.active:
-                errors["code"] = f"{code} is not in the service catalog"
-            elif entry.holds_clock:
-                if not (gap_reason or "").strip():
-                    errors["gap_reason"] = "a planned gap needs a reason"
-                if end_date is None or (end_date - start_date).days > MAX_PLANNED_GAP_DAYS:
-                    errors["end_date"] = f"a planned gap needs an end date within {MAX_PLANNED_GAP_DAYS} days"
-            enrollment = None
-            if enrollment_id:
-                enrollment = enrollment_row(session, enrollment_id)
-                if enrollment.seeker_id != seeker_id:
-                    errors["enrollment_id"] = "belongs to another job seeker"
-                else:
-                    require_level(actor, enrollment.program, ProgramLevel.EDIT)
-                    if enrollment.status == CLOSED and entry is not None and entry.category != "follow_up":
-                        errors["enrollment_id"] = "this enrollment is closed: only follow-up services may be added (reopen it first)"
+        seeker = seeker_row(session, seeker_id)
+        catalog = service_catalog(session)
+        entry = catalog.get(code)
+        if entry is None or not entry.active:
+            errors["code"] = f"{code} is not in the service catalog"
+        elif entry.holds_clock:
+            if not (gap_reason or "").strip():
+                errors["gap_reason"] = "a planned gap needs a reason"
+            if end_date is None or (end_date - start_date).days > MAX_PLANNED_GAP_DAYS:
+                errors["end_date"] = f"a planned gap needs an end date within {MAX_PLANNED_GAP_DAYS} days"
+        enrollment = None
+        if enrollment_id:
+            enrollment = enrollment_row(session, enrollment_id)
+            if enrollment.seeker_id != seeker_id:
+                errors["enrollment_id"] = "belongs to another job seeker"
             else:
-                actor.require(Privilege.SEEKER_EDIT)
-            if errors:
-                raise InvalidInput(errors)
-            assert entry is not None
-            row = ServiceRecord(seeker_id=seeker_id, enrollment_id=enrollment_id, code=code, status=status,
-                                start_date=start_date, end_date=end_date, staff=actor.username, provider=provider,
-                                notes=notes, cost=cost, gap_reason=gap_reason, created_at=now)
-            session.add(row)
-            session.flush()
-            append_audit(session, actor, "service.record", at=now, entity="job_seeker", entity_id=seeker_id,
-                         changes={"service": row.id, "code": code, "status": status, "enrollment": enrollment_id,
-                                  "start": start_date.isoformat()})
-            if enrollment is not None:
-                open_if_participating(session, actor, enrollment, catalog, now)
-            seeker.last_activity_at = now
-            session.add(seeker)
-            session.flush()
-            return _view(row, catalog, enrollment.program if enrollment else None)
+                require_level(actor, enrollment.program, ProgramLevel.EDIT)
+                if enrollment.status == CLOSED and entry is not None and entry.category != "follow_up":
+                    errors["enrollment_id"] = "this enrollment is closed: only follow-up services may be added (reopen it first)"
+        else:
+            actor.require(Privilege.SEEKER_EDIT)
+        if errors:
+            raise InvalidInput(errors)
+        assert entry is not None
+        row = ServiceRecord(seeker_id=seeker_id, enrollment_id=enrollment_id, code=code, status=status,
+                            start_date=start_date, end_date=end_date, staff=actor.username, provider=provider,
+                            notes=notes, cost=cost, gap_reason=gap_reason, created_at=now)
+        session.add(row)
+        session.flush()
+        append_audit(session, actor, "service.record", at=now, entity="job_seeker", entity_id=seeker_id,
+                     changes={"service": row.id, "code": code, "status": status, "enrollment": enrollment_id,
+                              "start": start_date.isoformat()})
+        if enrollment is not None:
+            open_if_participating(session, actor, enrollment, catalog, now)
+        seeker.last_activity_at = now
+        session.add(seeker)
+        session.flush()
+        return _view(row, catalog, enrollment.program if enrollment else None)
 
     def set_status(self, actor: Actor, service_id: str, status: str, *, end_date: date | None = None,
                    expected_version: int | None = None) -> ServiceRecordView:

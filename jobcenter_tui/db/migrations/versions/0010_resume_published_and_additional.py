@@ -16,7 +16,7 @@ import sqlmodel  # noqa: F401
 
 
 revision: str = '0010'
-down_revision: Union[str, None] = '0009'  # lead: chain after the last of 0008/0009 at merge
+down_revision: Union[str, None] = '0009'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

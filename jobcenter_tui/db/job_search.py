@@ -1,0 +1,213 @@
+"""Job search and candidate matching: the one module that holds their dialect-specific SQL.
+
+SQLite: the words of a posting (title, description) are in an FTS5 table kept in step by
+triggers, with the same tokenizer and query rules as the name search (``db/search.py``); the
+occupations each job seeker looks for are rows of ``seeker_occupation``, written by triggers from
+the record's desired occupations and from the work history of a published resume. The posting
+FTS table stores the posting id (job_posting has a text key; its implicit rowid may change on
+VACUUM, so it is not used as the link). PostgreSQL: not written yet (the searches need only the
+occupation index table and a words index there).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Row, text
+from sqlalchemy.orm import Session
+
+POSTING_FTS = "posting_fts"
+
+_OCC_FROM_SEEKER = """INSERT INTO seeker_occupation(seeker_id, soc_code, source)
+        SELECT new.id, json_extract(value, '$.soc_code'), 'desired'
+        FROM json_each(coalesce(new.preferences_desired_occupations, '[]'))
+        WHERE json_extract(value, '$.soc_code') IS NOT NULL;"""
+_OCC_FROM_RESUME = """INSERT INTO seeker_occupation(seeker_id, soc_code, source, resume_id)
+        SELECT new.seeker_id, json_extract(value, '$.soc_code'), 'resume', new.id
+        FROM json_each(coalesce(new.work_history, '[]'))
+        WHERE new.published AND json_extract(value, '$.soc_code') IS NOT NULL;"""
+
+SQLITE_JOB_SEARCH_V1 = [
+    f"""CREATE VIRTUAL TABLE {POSTING_FTS} USING fts5(
+        posting_id UNINDEXED, title, description,
+        tokenize="unicode61 remove_diacritics 2", prefix='2 3')""",
+    f"""CREATE TRIGGER job_posting_fts_ai AFTER INSERT ON job_posting BEGIN
+        INSERT INTO {POSTING_FTS}(posting_id, title, description) VALUES (new.id, new.title, coalesce(new.description, ''));
+    END""",
+    f"""CREATE TRIGGER job_posting_fts_ad AFTER DELETE ON job_posting BEGIN
+        DELETE FROM {POSTING_FTS} WHERE posting_id = old.id;
+    END""",
+    f"""CREATE TRIGGER job_posting_fts_au AFTER UPDATE OF title, description ON job_posting BEGIN
+        DELETE FROM {POSTING_FTS} WHERE posting_id = old.id;
+        INSERT INTO {POSTING_FTS}(posting_id, title, description) VALUES (new.id, new.title, coalesce(new.description, ''));
+    END""",
+    f"INSERT INTO {POSTING_FTS}(posting_id, title, description) SELECT id, title, coalesce(description, '') FROM job_posting",
+    f"""CREATE TRIGGER job_seeker_occ_ai AFTER INSERT ON job_seeker BEGIN
+        {_OCC_FROM_SEEKER}
+    END""",
+    f"""CREATE TRIGGER job_seeker_occ_au AFTER UPDATE OF preferences_desired_occupations ON job_seeker BEGIN
+        DELETE FROM seeker_occupation WHERE seeker_id = old.id AND source = 'desired';
+        {_OCC_FROM_SEEKER}
+    END""",
+    """CREATE TRIGGER job_seeker_occ_ad AFTER DELETE ON job_seeker BEGIN
+        DELETE FROM seeker_occupation WHERE seeker_id = old.id;
+    END""",
+    f"""CREATE TRIGGER resume_occ_ai AFTER INSERT ON resume BEGIN
+        {_OCC_FROM_RESUME}
+    END""",
+    f"""CREATE TRIGGER resume_occ_au AFTER UPDATE OF published, work_history, seeker_id ON resume BEGIN
+        DELETE FROM seeker_occupation WHERE resume_id = old.id;
+        {_OCC_FROM_RESUME}
+    END""",
+    """CREATE TRIGGER resume_occ_ad AFTER DELETE ON resume BEGIN
+        DELETE FROM seeker_occupation WHERE resume_id = old.id;
+    END""",
+    """INSERT INTO seeker_occupation(seeker_id, soc_code, source)
+        SELECT j.id, json_extract(o.value, '$.soc_code'), 'desired'
+        FROM job_seeker j, json_each(coalesce(j.preferences_desired_occupations, '[]')) o
+        WHERE json_extract(o.value, '$.soc_code') IS NOT NULL""",
+    """INSERT INTO seeker_occupation(seeker_id, soc_code, source, resume_id)
+        SELECT r.seeker_id, json_extract(w.value, '$.soc_code'), 'resume', r.id
+        FROM resume r, json_each(coalesce(r.work_history, '[]')) w
+        WHERE r.published AND json_extract(w.value, '$.soc_code') IS NOT NULL""",
+]
+
+SQLITE_JOB_SEARCH_V1_DROP = [
+    "DROP TRIGGER IF EXISTS resume_occ_ad", "DROP TRIGGER IF EXISTS resume_occ_au", "DROP TRIGGER IF EXISTS resume_occ_ai",
+    "DROP TRIGGER IF EXISTS job_seeker_occ_ad", "DROP TRIGGER IF EXISTS job_seeker_occ_au",
+    "DROP TRIGGER IF EXISTS job_seeker_occ_ai", "DROP TRIGGER IF EXISTS job_posting_fts_au",
+    "DROP TRIGGER IF EXISTS job_posting_fts_ad", "DROP TRIGGER IF EXISTS job_posting_fts_ai",
+    f"DROP TABLE IF EXISTS {POSTING_FTS}",
+]
+
+
+def job_search_ddl(dialect: str) -> list[str]:
+    return {"sqlite": SQLITE_JOB_SEARCH_V1}.get(dialect, [])
+
+
+def job_search_drop_ddl(dialect: str) -> list[str]:
+    return {"sqlite": SQLITE_JOB_SEARCH_V1_DROP}.get(dialect, [])
+
+
+# The wage offered (top of the range), per hour: 2080 hours a year.
+HOURLY_WAGE_SQL = ("(coalesce(p.wage_max, p.wage_min) / CASE p.wage_unit WHEN 'year' THEN 2080.0 "
+                   "WHEN 'month' THEN 2080.0 / 12 WHEN 'week' THEN 40.0 ELSE 1.0 END)")
+
+
+@dataclass(frozen=True)
+class PostingFilters:
+    """What narrows a job search; SOC codes rank, and filter only when no words are given."""
+
+    soc_codes: tuple[str, ...] = ()
+    fts: str | None = None  # an FTS5 query (db.search.fts_query)
+    box: tuple[float, float, float, float] | None = None  # south, north, west, east
+    min_hourly: float | None = None
+    job_type: str | None = None
+    include_staff_only: bool = False
+
+
+def _tier_sql(codes: tuple[str, ...], params: dict[str, Any], column: str) -> str:
+    if not codes:
+        return "3"
+    exact = ", ".join(f":e{i}" for i in range(len(codes)))
+    broad = ", ".join(f":b{i}" for i in range(len(codes)))
+    minor = ", ".join(f":m{i}" for i in range(len(codes)))
+    for i, code in enumerate(codes):
+        params[f"e{i}"], params[f"b{i}"], params[f"m{i}"] = code, code[:6], code[:5]
+    return (f"CASE WHEN {column} IN ({exact}) THEN 0 WHEN substr({column}, 1, 6) IN ({broad}) THEN 1 "
+            f"WHEN substr({column}, 1, 5) IN ({minor}) THEN 2 ELSE 3 END")
+
+
+def _posting_where(f: PostingFilters, params: dict[str, Any]) -> list[str]:
+    where = ["p.status = 'active'"]
+    if not f.include_staff_only:
+        where.append("p.visibility <> 'staff_referral_only'")
+    if f.fts:
+        params["fts"] = f.fts
+        where.append(f"p.id IN (SELECT posting_id FROM {POSTING_FTS} WHERE {POSTING_FTS} MATCH :fts)")
+    elif f.soc_codes:
+        groups = sorted({c[:5] for c in f.soc_codes})
+        parts = []
+        for i, group in enumerate(groups):
+            params[f"g{i}"] = group
+            parts.append(f"(p.soc_code >= :g{i} AND p.soc_code < :g{i} || '~')")  # a range on the SOC index
+        where.append("(" + " OR ".join(parts) + ")")
+    if f.box is not None:
+        params.update(south=f.box[0], north=f.box[1], west=f.box[2], east=f.box[3])
+        where.append("p.latitude BETWEEN :south AND :north AND p.longitude BETWEEN :west AND :east")
+    if f.min_hourly is not None:
+        params["min_hourly"] = f.min_hourly
+        where.append(f"{HOURLY_WAGE_SQL} >= :min_hourly")
+    if f.job_type:
+        params["job_type"] = f.job_type
+        where.append("p.job_type = :job_type")
+    return where
+
+
+def posting_candidates(conn: Connection | Session, f: PostingFilters) -> list[Row[Any]]:
+    """Every matching posting as (id, tier, latitude, longitude, posted_date): the caller ranks by distance."""
+    params: dict[str, Any] = {}
+    tier = _tier_sql(f.soc_codes, params, "p.soc_code")
+    where = _posting_where(f, params)
+    sql = (f"SELECT p.id, {tier} AS tier, p.latitude, p.longitude, p.posted_date FROM job_posting p "
+           f"WHERE {' AND '.join(where)}")
+    return list(conn.execute(text(sql), params))
+
+
+def posting_page(conn: Connection | Session, f: PostingFilters, *, limit: int, offset: int) -> list[Row[Any]]:
+    """One page ranked in SQL (no distance to rank by): occupation match, then newest."""
+    params: dict[str, Any] = {"limit": int(limit), "offset": int(offset)}
+    tier = _tier_sql(f.soc_codes, params, "p.soc_code")
+    where = _posting_where(f, params)
+    sql = (f"SELECT p.id, {tier} AS tier, p.latitude, p.longitude, p.posted_date FROM job_posting p "
+           f"WHERE {' AND '.join(where)} ORDER BY tier, p.posted_date DESC, p.id LIMIT :limit OFFSET :offset")
+    return list(conn.execute(text(sql), params))
+
+
+POSTING_COLUMNS = ("p.id, p.title, p.soc_code, p.description, p.city, p.state, p.zip, p.wage_min, p.wage_max, "
+                   "p.wage_unit, p.job_type, p.openings, p.posted_date, p.closing_date, p.visibility, p.status, "
+                   "p.education_wanted, p.experience_wanted, p.employer_id, e.name AS employer_name")
+
+
+def postings_by_id(conn: Connection | Session, ids: list[str]) -> dict[str, Row[Any]]:
+    if not ids:
+        return {}
+    params = {f"i{n}": v for n, v in enumerate(ids)}
+    sql = (f"SELECT {POSTING_COLUMNS} FROM job_posting p JOIN employer e ON e.id = p.employer_id "
+           f"WHERE p.id IN ({', '.join(':' + k for k in params)})")
+    return {r.id: r for r in conn.execute(text(sql), params)}
+
+
+def candidate_page(conn: Connection | Session, soc_code: str, zip_miles: dict[str, float] | None, *,
+                   limit: int, offset: int) -> list[Row[Any]]:
+    """Job seekers looking for the posting's occupation (to its minor group), authorized to work,
+    living in one of ``zip_miles`` (ZIP → miles away; None: anywhere), ranked: exact, broad, minor;
+    nearer; most recently active."""
+    params: dict[str, Any] = {"exact": soc_code, "broad": soc_code[:6], "minor": soc_code[:5],
+                              "limit": int(limit), "offset": int(offset)}
+    distance = "NULL"
+    zip_join = ""
+    if zip_miles is not None:
+        if not zip_miles:
+            return []
+        values = ", ".join(f"(:z{i}, :d{i})" for i in range(len(zip_miles)))
+        for i, (z, miles) in enumerate(zip_miles.items()):
+            params[f"z{i}"], params[f"d{i}"] = z, miles
+        zip_join = f"JOIN (SELECT column1 AS zip, column2 AS miles FROM (VALUES {values})) zd ON zd.zip = j.address_zip"
+        distance = "zd.miles"
+    sql = f"""
+        WITH matched AS (
+            SELECT o.seeker_id, MIN(CASE WHEN o.soc_code = :exact THEN 0
+                                         WHEN substr(o.soc_code, 1, 6) = :broad THEN 1 ELSE 2 END) AS tier,
+                   MAX(o.source = 'resume') AS from_resume
+            FROM seeker_occupation o
+            WHERE o.soc_code >= :minor AND o.soc_code < :minor || '~'
+            GROUP BY o.seeker_id)
+        SELECT j.id, j.first_name, j.middle_name, j.last_name, j.suffix, j.address_city, j.address_zip,
+               j.last_activity_at, m.tier, m.from_resume, {distance} AS miles
+        FROM matched m JOIN job_seeker j ON j.id = m.seeker_id {zip_join}
+        WHERE j.authorized_to_work = 1
+        ORDER BY m.tier, miles, j.last_activity_at DESC, j.id
+        LIMIT :limit OFFSET :offset"""
+    return list(conn.execute(text(sql), params))
