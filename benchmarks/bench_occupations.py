@@ -73,14 +73,19 @@ def main() -> None:
     services = open_services()
     actor = system_actor()
     print("\n| 300 warm searches | p50 ms | p95 ms |\n|---|---|---|")
-    print("| domain (SOC titles) | %.2f | %.2f |" % timed(lambda t: soc.search(t, limit=8, levels=("detailed",)), 300))
-    print("| service (SOC titles) | %.2f | %.2f |" % timed(lambda t: services.occupations.search(actor, t, limit=8), 300))
+
+    def row(what: str, fn) -> None:  # type: ignore[no-untyped-def]
+        p50, p95 = timed(fn, 300)
+        print(f"| {what} | {p50:.2f} | {p95:.2f} |")
+
+    row("domain (SOC titles)", lambda t: soc.search(t, limit=8, levels=("detailed",)))
+    row("service (SOC titles)", lambda t: services.occupations.search(actor, t, limit=8))
     lines = ["O*NET-SOC Code\tTitle\tDescription"] + [
         f"{e.code}.00\t{e.title}\tWorkers who {e.title.lower()} do the work of {e.title.lower()} in many settings."
         for e in soc.entries if e.level == "detailed"]
     services.occupations.import_onet(actor, "\n".join(lines))
-    print("| service (with %d O*NET titles and descriptions) | %.2f | %.2f |"
-          % (len(lines) - 1, *timed(lambda t: services.occupations.search(actor, t, limit=8), 300)))
+    row(f"service (with {len(lines) - 1} O*NET titles and descriptions)",
+        lambda t: services.occupations.search(actor, t, limit=8))
     services.close()
 
 
