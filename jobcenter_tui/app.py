@@ -7,6 +7,7 @@ an incident — logged without local variables, personal data masked — and a d
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Iterable
 from functools import partial
 from time import monotonic
@@ -21,6 +22,18 @@ from textual.worker import WorkerFailed
 from jobcenter_tui.domain.permissions import Actor
 from jobcenter_tui.services import Services, kiosk_actor, os_identity
 from jobcenter_tui.widgets.service_call import Failure, describe_failure
+
+
+def _header_teardown_race(error: BaseException) -> bool:
+    """Textual 8.2.8's Header updates its title from a watcher that can run after the header's children
+    are gone (a screen popped while a title changes — the kiosk's idle reset under load). It catches
+    ``NoScreen`` there but not ``NoMatches``; nothing is lost, so it is not an incident."""
+    from textual.css.query import NoMatches
+
+    if not isinstance(error, NoMatches):
+        return False
+    frames = traceback.extract_tb(error.__traceback__)
+    return any(f.filename.replace("\\", "/").endswith("textual/widgets/_header.py") and f.name == "set_title" for f in frames)
 
 
 class ConsoleApp(App[None]):
@@ -69,6 +82,8 @@ class ConsoleApp(App[None]):
         """
         if isinstance(error, WorkerFailed):
             error = error.error if isinstance(error.error, Exception) else error
+        if _header_teardown_race(error):
+            return
         try:
             self.show_failure(describe_failure(error, self, "ui"))
         except Exception:  # noqa: BLE001 - the policy itself failed: fall back to a clean exit, no locals
