@@ -8,7 +8,7 @@ an incident — logged without local variables, personal data masked — and a d
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from time import monotonic
 
@@ -237,10 +237,12 @@ class KioskApp(ConsoleApp):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="kiosk.quit", priority=True, show=False)]
 
-    def __init__(self, services: Services, *, idle_seconds: float = 120, office: str | None = None) -> None:
+    def __init__(self, services: Services, *, idle_seconds: float = 120, office: str | None = None,
+                 clock: Callable[[], float] = monotonic) -> None:
         super().__init__(services, actor=kiosk_actor(office))
         self.idle_seconds = idle_seconds
-        self._last_input = monotonic()
+        self._clock = clock  # seconds, monotonic; tests pass their own
+        self._last_input = clock()
 
     def on_mount(self) -> None:
         from jobcenter_tui.screens.kiosk_welcome import KioskWelcomeScreen
@@ -250,7 +252,7 @@ class KioskApp(ConsoleApp):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
-            self._last_input = monotonic()
+            self._last_input = self._clock()
         await super().on_event(event)
 
     def start_registration(self) -> None:
@@ -259,7 +261,7 @@ class KioskApp(ConsoleApp):
 
         if isinstance(self.screen, KioskWelcomeScreen):
             self.screen.clear_thanks()
-        self._last_input = monotonic()
+        self._last_input = self._clock()
         self.push_screen(RegistrationScreen(audience="all"), self._done)
 
     def _done(self, outcome: tuple[str, str] | None) -> None:
@@ -272,7 +274,7 @@ class KioskApp(ConsoleApp):
         """Two minutes without a key: back to the welcome screen, answers discarded."""
         from jobcenter_tui.screens.kiosk_welcome import KioskWelcomeScreen
 
-        if monotonic() - self._last_input < self.idle_seconds:
+        if self._clock() - self._last_input < self.idle_seconds:
             return
         while len(self.screen_stack) > 2:
             self.pop_screen()

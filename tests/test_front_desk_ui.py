@@ -323,17 +323,23 @@ async def test_kiosk_cannot_reach_search_or_the_palette(front_desk) -> None:  # 
 
 
 async def test_kiosk_returns_to_welcome_when_idle(front_desk) -> None:  # type: ignore[no-untyped-def]
-    app = KioskApp(front_desk, idle_seconds=1.5)
+    """Two minutes (here 120 s of a hand-moved clock) without a key: back to welcome, answers gone."""
+    now = [1000.0]
+    app = KioskApp(front_desk, idle_seconds=120, clock=lambda: now[0])
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
         await pilot.pause()
         await type_into(app, pilot, "first_name", "Half")
         assert isinstance(app.screen, RegistrationScreen)
-        await pilot.pause(0.8)
+        now[0] += 100
         await pilot.press("a")  # still typing: the clock starts again
-        await pilot.pause(0.9)
+        now[0] += 100
+        app._check_idle()
+        await pilot.pause()
         assert isinstance(app.screen, RegistrationScreen)
-        await pilot.pause(2.2)
+        now[0] += 21
+        app._check_idle()
+        await pilot.pause()
         assert isinstance(app.screen, KioskWelcomeScreen)
     assert front_desk.search.search(system_actor(), "half").rows == ()
 
