@@ -63,6 +63,7 @@ def test_naics(code: str, ok: bool) -> None:
 
 @pytest.mark.parametrize(("code", "ok"), [
     ("51-4121", True), ("29-1141", True), ("514121", False), ("51-412", False), ("5-14121", False), ("51_4121", False),
+    ("51-4120", False), ("51-0000", False), ("51-9998", False),  # a group, a major group, no such occupation
 ])
 def test_soc(code: str, ok: bool) -> None:
     assert (soc_problem(code) is None) is ok

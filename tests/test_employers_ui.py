@@ -112,6 +112,46 @@ async def test_f4_is_offered_to_front_desk_without_changing_keys(services, admin
         assert "edit" not in shown and "add_posting" not in shown
 
 
+async def test_posting_occupation_is_picked_by_words_and_a_group_is_refused(services, admin) -> None:  # type: ignore[no-untyped-def]
+    from .test_front_desk_ui import error_at
+    from .test_occupation_picker import picker, shown_matches, typed_and_waited
+
+    emp = services.employers.add(admin, {"name": "Acme Castings", "fein": "481234567"})
+    app = JobCenterApp(services, actor=admin)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(EmployerScreen(emp.id))
+        await settle(app, pilot)
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormScreen)
+        await pilot.press(*"Welder")
+        box = picker(app, "soc_code").input
+        box.focus()
+        await typed_and_waited(app, pilot, "51-4120")  # the welding group: not one occupation
+        await pilot.press("escape", "tab")
+        await pilot.pause()
+        assert "51-4120 is a group" in error_at(app, "soc_code")
+        box.focus()
+        box.value = ""
+        await typed_and_waited(app, pilot, "welders cutters")
+        assert shown_matches(app, "soc_code")[0].startswith("51-4121 Welders, Cutters")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PostingScreen)
+        assert "Occupation 51-4121" in str(app.screen.query_one("#posting-info", Static).render())
+        await pilot.press("e")  # editing shows the occupation in words, and keeps it
+        await settle(app, pilot)
+        assert picker(app, "soc_code").input.value.startswith("51-4121 Welders")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PostingScreen)
+    [posting] = services.employers.get(admin, emp.id).postings
+    assert posting.soc_code == "51-4121"
+
+
 def test_posting_screen_snapshot(snap_compare, empty_home: Path) -> None:  # type: ignore[no-untyped-def]
     from decimal import Decimal
 

@@ -17,6 +17,7 @@ from jobcenter_tui.domain.resumes import (
     SECTION_HEADINGS,
     ResumeContent,
     heading_section,
+    line_errors_message,
     parse_section_lines,
     pdf_safe,
     render_text,
@@ -105,6 +106,17 @@ def test_typed_lines_are_checked_one_by_one() -> None:
     assert set(errors) == {3, 4}
     assert "give the employer or the job title" in errors[3] and "SOC '514121'" in errors[3]
     assert "too many |" in errors[4]
+
+
+def test_a_work_history_soc_must_be_a_soc_2018_occupation() -> None:
+    """Job matching reads these codes: a group or an unknown code is refused at its line, in words."""
+    text = ("Acme | Welder | 51-4121\nBeta | Welder | 51-4120\nGamma | Welder | 51-9998\nDelta | Welder | 51-4121.00")
+    entries, errors = parse_section_lines("work_history", text)
+    assert [e["employer"] for e in entries] == ["Acme"]
+    assert "51-4120 is a group (Welding, Soldering, and Brazing Workers)" in errors[2]
+    assert errors[3] == "SOC 51-9998 is not an occupation in SOC 2018"
+    assert "must be written NN-NNNN" in errors[4]  # an O*NET code is not what the line asks for
+    assert line_errors_message(errors).startswith("line 2: SOC 51-4120 is a group")
 
 
 @pytest.mark.parametrize(("text", "printed"), [
@@ -274,6 +286,9 @@ def test_create_edit_copy_with_checks_and_optimistic_locking(case, clock) -> Non
     with pytest.raises(InvalidInput) as bad:
         services.resumes.create(cm, SEEKER, title="Welding", sections={"work_history": [{"employer": "A", "soc": "514121"}]})
     assert set(bad.value.errors) == {"work_history[0].soc"}
+    with pytest.raises(InvalidInput) as group:  # a group code would match no posting: refused by the service too
+        services.resumes.create(cm, SEEKER, title="Welding", sections={"work_history": [{"employer": "A", "soc": "51-4120"}]})
+    assert "is a group" in group.value.errors["work_history[0].soc"]
     resume = services.resumes.create(cm, SEEKER, title="Welding", sections=SECTIONS)
     assert resume.status == "draft" and resume.sections == SECTIONS
     edited = services.resumes.edit(cm, resume.id, expected_version=resume.version, title="Welding jobs",

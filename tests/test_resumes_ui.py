@@ -146,3 +146,46 @@ async def test_a_bad_file_is_said_at_the_file_field_and_the_form_stays(case, tmp
         await settle(app, pilot)
     assert case.resumes.resumes(system_actor(), SEEKER) == []
     assert case.documents.documents(system_actor(), SEEKER) == []
+
+
+async def test_add_a_job_with_the_occupation_picker_and_a_group_soc_refused_at_its_line(case) -> None:  # type: ignore[no-untyped-def]
+    from .test_front_desk_ui import error_at
+    from .test_occupation_picker import picker, shown_matches, typed_and_waited
+
+    cm = case.staff.actor_for("cm")
+    resume = case.resumes.create(cm, SEEKER, title="Welding", sections={"objective": "A welding job."})
+    app = JobCenterApp(case, actor=cm)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(app, pilot)
+        # the section form: a group code is refused at its box, naming the line
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormScreen)
+        app.screen.query_one("#" + widget_id("work_history"), TextArea).text = "Acme | Helper\nBeta | Welder | 51-4120"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormScreen)
+        assert "line 2: SOC 51-4120 is a group" in error_at(app, "work_history")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        # w: one job, its occupation found by words
+        await pilot.press("w")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormScreen)
+        await pilot.press(*"Midwest Castings")
+        await type_into(app, pilot, "title", "Welder")
+        box = picker(app, "soc").input
+        box.focus()
+        await typed_and_waited(app, pilot, "welders cutters")
+        assert shown_matches(app, "soc")[0].startswith("51-4121 Welders, Cutters")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert box.value.startswith("51-4121 ")
+        await type_into(app, pilot, "start", "2018")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, FormScreen), error_at(app, "soc")
+    [saved] = case.resumes.resumes(cm, SEEKER)
+    assert saved.id == resume.id and saved.objective == "A welding job."
+    assert [dict(j) for j in saved.work_history] == [{"employer": "Midwest Castings", "title": "Welder", "soc": "51-4121",
+                                                      "start": "2018", "end": None, "duties": None}]

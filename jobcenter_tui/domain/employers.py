@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from jobcenter_tui.domain.occupations import soc_2018
 from jobcenter_tui.domain.record import EMAIL_RE, SOC_RE, USPS_STATES, normalize_phone
 
 # --- FEIN ------------------------------------------------------------------------------------------
@@ -59,8 +60,15 @@ def naics_problem(text: str) -> str | None:
 
 
 def soc_problem(text: str) -> str | None:
-    if not SOC_RE.fullmatch(text.strip()):
+    """A posting's occupation is a SOC 2018 detailed code: candidates are matched on it."""
+    code = text.strip()
+    if not SOC_RE.fullmatch(code):
         return "must be a SOC code written NN-NNNN, e.g. 51-4121"
+    found = soc_2018().get(code)
+    if found is None:
+        return f"{code} is not an occupation in SOC 2018"
+    if found.level != "detailed":
+        return f"{code} is a group ({found.title}), not one occupation: give one of its occupations"
     return None
 
 

@@ -22,6 +22,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from jobcenter_tui.domain.occupations import soc_2018
+
 RESUME_STATUSES = ("draft", "active", "inactive")
 SOC_PATTERN = re.compile(r"^\d{2}-\d{4}$")
 OBJECTIVE_MAX = 2000
@@ -201,6 +203,22 @@ def _entry(section: str, block: list[str], *, first: str, rest: str, joiner: str
 # --- what staff type: one entry a line -------------------------------------------------------------
 
 
+def history_soc_problem(code: str) -> str | None:
+    """Why a work-history SOC cannot be kept, in words; None for a SOC 2018 detailed occupation.
+
+    Job matching reads these codes (a published resume makes its seeker a candidate), so a typo or
+    a group code would silently match nothing: it is refused where it was typed.
+    """
+    if not SOC_PATTERN.match(code):
+        return f"SOC '{code}' must be written NN-NNNN, e.g. 51-4121"
+    found = soc_2018().get(code)
+    if found is None:
+        return f"SOC {code} is not an occupation in SOC 2018"
+    if found.level != "detailed":
+        return f"SOC {code} is a group ({found.title}), not one occupation: give one of its occupations"
+    return None
+
+
 def parse_section_lines(section: str, text: str) -> tuple[list[dict[str, Any]], dict[int, str]]:
     """Entries typed one a line (fields separated by |), and a message for each bad line."""
     fields = SECTION_FIELDS[section]
@@ -220,8 +238,8 @@ def parse_section_lines(section: str, text: str) -> tuple[list[dict[str, Any]], 
             if value and len(value) > _FIELD_MAX.get(f, TITLE_MAX):
                 problems.append(f"the {FIELD_WORDS[f]} is longer than {_FIELD_MAX.get(f, TITLE_MAX)} characters")
         soc = entry.get("soc")
-        if soc and not SOC_PATTERN.match(soc):
-            problems.append(f"SOC '{soc}' must be written NN-NNNN, e.g. 51-4121")
+        if soc and (problem := history_soc_problem(soc)):
+            problems.append(problem)
         if problems:
             errors[number] = "; ".join(problems)
         else:
@@ -277,8 +295,8 @@ def check_sections(sections: dict[str, Any]) -> dict[str, str]:
                 if value is not None and (not isinstance(value, str) or len(value) > _FIELD_MAX.get(f, TITLE_MAX)):
                     errors[f"{section}[{i}].{f}"] = f"text of at most {_FIELD_MAX.get(f, TITLE_MAX)} characters"
             soc = entry.get("soc")
-            if isinstance(soc, str) and soc and not SOC_PATTERN.match(soc):
-                errors[f"{section}[{i}].soc"] = "must be a SOC code written NN-NNNN, e.g. 51-4121"
+            if isinstance(soc, str) and soc and (problem := history_soc_problem(soc)):
+                errors[f"{section}[{i}].soc"] = problem
     return errors
 
 

@@ -1,7 +1,7 @@
 """Employers and job postings (F4): find an employer, its contacts and postings, a posting's history.
 
-Three screens, each keyboard only: the employer list (type a name or a FEIN), one employer, one
-posting. Forms are ``FormScreen`` with question declarations; a status move is chosen in a form and
+Four screens, each keyboard only: the employer list (type a name or a FEIN), one employer, one
+posting, and the posting's candidates (job seekers to send a lead to or refer). Forms are ``FormScreen`` with question declarations; a status move is chosen in a form and
 confirmed before it is saved. Looking needs any of "View job seekers", "Manage employers", "Manage
 job postings"; the keys that change something show only to staff holding the privilege (the
 services refuse the rest anyway).
@@ -10,6 +10,7 @@ services refuse the rest anyway).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -33,16 +34,20 @@ from jobcenter_tui.domain.employers import (
     WAGE_UNITS,
     format_fein,
 )
+from jobcenter_tui.domain.jobs import LEAD_CHANNELS
 from jobcenter_tui.domain.questions import Question, readable
+from jobcenter_tui.widgets.case.labels import words
 from jobcenter_tui.widgets.service_call import Failure, ServiceCaller
 
 if TYPE_CHECKING:
     from jobcenter_tui.domain.permissions import Actor
     from jobcenter_tui.services import Services
     from jobcenter_tui.services.employers import EmployerDetail, EmployerRow
+    from jobcenter_tui.services.job_search import CandidatePage
     from jobcenter_tui.services.postings import PostingDetail
 
 DEBOUNCE_SECONDS = 0.25
+DEFAULT_CANDIDATE_MILES = 25  # as the command line's `jobs candidates`
 REFERRAL_WORDS = {"referred": "Referred", "hired": "Hired", "not_hired": "Not hired", "no_show": "No show",
                   "declined": "Declined", "position_filled": "Position filled"}
 
@@ -412,6 +417,7 @@ class PostingScreen(_Base):
         Binding("escape", "close", "Back", id="posting.back"),
         Binding("e", "edit", "Edit posting", id="posting.edit"),
         Binding("s", "status", "Change status", id="posting.status"),
+        Binding("k", "candidates", "Candidates", id="posting.candidates"),
     ]
 
     def __init__(self, posting_id: str) -> None:
@@ -436,6 +442,10 @@ class PostingScreen(_Base):
         self.query_one("#posting-referrals", DataTable).add_columns("Job seeker", "Status", "Referred", "By")
         self.load()
 
+    def on_screen_resume(self) -> None:
+        """Back from the candidates: a referral made there shows in the list."""
+        self.load()
+
     def load(self) -> None:
         posting_id = self.posting_id
         self.call_service(lambda s, a: s.postings.get(a, posting_id), done=self._show, group="posting", exclusive=True)
@@ -444,6 +454,9 @@ class PostingScreen(_Base):
         if action in ("edit", "status"):
             return self.actor.can("posting.manage")
         return True
+
+    def action_candidates(self) -> None:
+        self.app.push_screen(CandidatesScreen(self.posting_id))
 
     def _show(self, p: PostingDetail) -> None:
         self.detail = p
@@ -517,3 +530,133 @@ class PostingScreen(_Base):
 
         self.form(f"Change the status of '{title}'", move_questions(p.allowed_moves, POSTING_STATUSES, closing=True),
                   lambda s, a, ans: ans, chosen, save_label="Next")
+
+
+# --- the posting's candidates --------------------------------------------------------------------
+
+SHORT_MATCH = {"same occupation": "exact", "same broad group": "broad", "same minor group": "minor"}
+
+
+@dataclass(frozen=True)
+class CandidatesModel:
+    page: CandidatePage
+    referred: dict[str, str]  # seeker id -> the status of their referral to this posting
+
+
+class CandidatesScreen(_Base):
+    """Job seekers for one posting, best match first; a lead or a referral without leaving it.
+
+    The list is the job search turned round (``services.jobs.candidates``): authorized to work,
+    looking for the posting's occupation (or with it on a published resume), near the posting.
+    The lead and the referral are the same calls as the Job Search tab of a case, so the same
+    rules refuse (an open referral already, no published resume when one is required…).
+    """
+
+    BINDINGS = [
+        Binding("escape", "close", "Back", id="candidates.back"),
+        Binding("l", "lead", "Send lead", id="candidates.lead"),
+        Binding("f", "refer", "Refer", id="candidates.refer"),
+        Binding("r", "radius", "Radius", id="candidates.radius"),
+    ]
+
+    def __init__(self, posting_id: str, *, miles: int | None = DEFAULT_CANDIDATE_MILES) -> None:
+        super().__init__()
+        self.posting_id = posting_id
+        self.miles = miles
+        self.model: CandidatesModel | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("", id="candidates-title", markup=False)
+        yield Label("", id="candidates-message", markup=False)
+        yield DataTable(id="candidates", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Candidates for a posting"
+        table = self.query_one("#candidates", DataTable)
+        table.add_column("Job seeker", width=max(16, self.app.size.width - 60), key="name")
+        table.add_column("Match", width=8, key="match")
+        table.add_column("Miles", width=5, key="miles")
+        table.add_column("Lives in", width=14, key="place")
+        table.add_column("Active", width=10, key="active")
+        table.add_column("Referral", width=8, key="referral")
+        self.load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("lead", "refer"):
+            return self.actor.can("seeker.edit")
+        return True
+
+    def load(self) -> None:
+        posting_id, miles = self.posting_id, self.miles
+
+        def fetch(s: Services, a: Actor) -> CandidatesModel:
+            page = s.jobs.candidates(a, posting_id, miles=miles)
+            referred = {r.seeker_id: r.status for r in s.postings.get(a, posting_id).referrals}
+            return CandidatesModel(page, referred)
+
+        self.call_service(fetch, done=self._show, group="candidates", exclusive=True)
+
+    def _show(self, model: CandidatesModel) -> None:
+        self.model = model
+        page = model.page
+        self.query_one("#candidates-title", Label).update(page.title)
+        radius = f"within {self.miles} miles" if self.miles else "anywhere"
+        keys = "Enter opens the case; l lead, f refer" if self.actor.can("seeker.edit") else "Enter opens the case"
+        self.query_one("#candidates-message", Label).update(f"{page.message} ({radius}; r changes it). {keys}.")
+        table = self.query_one("#candidates", DataTable)
+        _fill(table, [(c.seeker_id, (
+            _cell(c.name), SHORT_MATCH.get(c.match, c.match) + ("+r" if c.from_resume else ""),
+            f"{c.miles:.1f}" if c.miles is not None else "", _cell(c.place),
+            c.last_activity.isoformat() if c.last_activity else "",
+            REFERRAL_WORDS.get(model.referred.get(c.seeker_id, ""), ""))) for c in page.rows])
+        if page.rows:
+            table.focus()
+
+    def _candidate(self) -> tuple[str, str] | None:
+        """The highlighted job seeker (id, name), or a word to say there is none."""
+        key = _selected(self.query_one("#candidates", DataTable))
+        found = next((c for c in self.model.page.rows if c.seeker_id == key), None) if self.model else None
+        if found is None:
+            self.notify("No job seeker to choose: try a wider radius with r.", severity="warning", markup=False)
+            return None
+        return found.seeker_id, found.name
+
+    @on(DataTable.RowSelected, "#candidates")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        self.app.open_case(str(event.row_key.value))  # type: ignore[attr-defined]
+
+    def action_lead(self) -> None:
+        chosen = self._candidate()
+        if chosen is None:
+            return
+        (seeker_id, name), posting_id = chosen, self.posting_id
+        self.form(f"Send a job lead to {name}", [Question("channel", "Sent by", "choice", required=True,
+                                                          choices=tuple((c, words(c)) for c in LEAD_CHANNELS))],
+                  lambda s, a, ans: s.referrals.send_lead(a, seeker_id, posting_id, channel=ans["channel"]),
+                  lambda _: self.notify(f"Job lead to {name} recorded (service B03).", markup=False),
+                  answers={"channel": "email"}, save_label="Send")
+
+    def action_refer(self) -> None:
+        chosen = self._candidate()
+        if chosen is None:
+            return
+        (seeker_id, name), posting_id = chosen, self.posting_id
+
+        def referred(_: Any) -> None:
+            self.notify(f"{name} referred (service B04 recorded).", markup=False)
+            self.load()
+
+        self.confirm(f"Refer {name} to this posting?",
+                     lambda: self.call_service(lambda s, a: s.referrals.refer(a, seeker_id, posting_id), done=referred,
+                                               group="candidates-refer"), yes="Refer")
+
+    def action_radius(self) -> None:
+        def chosen(ans: dict[str, Any]) -> None:
+            self.miles = ans.get("miles")
+            self.load()
+
+        self.form("Candidates within", [Question("miles", "Miles from the posting (blank: anywhere)", "int",
+                                                 minimum=1, maximum=500)],
+                  lambda s, a, ans: ans, chosen, answers={"miles": self.miles} if self.miles else None, save_label="Show")

@@ -128,6 +128,7 @@ class Candidate:
     miles: float | None
     match: str
     from_resume: bool
+    last_activity: date | None = None  # when the case last saw anything done: who is still looking
 
 
 @dataclass(frozen=True)
@@ -311,7 +312,8 @@ class JobSearchService:
             rows = candidate_page(conn, soc, zip_miles, limit=page_size + 1, offset=page * page_size)
         out = tuple(Candidate(r.id, display_name(r.first_name, r.middle_name, r.last_name, r.suffix),
                               _place(r.address_city, None, r.address_zip),
-                              float(r.miles) if r.miles is not None else None, TIER_LABELS[int(r.tier)], bool(r.from_resume))
+                              float(r.miles) if r.miles is not None else None, TIER_LABELS[int(r.tier)], bool(r.from_resume),
+                              _day(r.last_activity_at))
                     for r in rows[:page_size])
         has_more = len(rows) > page_size
         message = (f"{page * page_size + len(out)} shown" if out else

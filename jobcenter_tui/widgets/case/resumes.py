@@ -1,4 +1,9 @@
-"""Resumes: build one by sections, upload a file, copy, publish one, export to text or PDF."""
+"""Resumes: build one by sections, upload a file, copy, publish one, export to text or PDF.
+
+The section form takes work history one job a line (``employer | title | SOC | …``), each SOC checked
+against SOC 2018 at its line; ``w`` adds one job with the occupation picker, for staff who do not
+know the code (job matching reads it from the published resume).
+"""
 
 from __future__ import annotations
 
@@ -32,7 +37,7 @@ if TYPE_CHECKING:
     from jobcenter_tui.services import Services
     from jobcenter_tui.services.resumes import ResumeView
 
-_EDITING = frozenset({"new", "edit", "copy", "publish", "upload"})
+_EDITING = frozenset({"new", "edit", "add_job", "copy", "publish", "upload"})
 
 
 def section_questions(*, with_status: bool) -> list[Question]:
@@ -53,6 +58,16 @@ def section_questions(*, with_status: bool) -> list[Question]:
         Question("additional", "Additional information", "long_text", max_length=ADDITIONAL_MAX),
     ]
     return questions
+
+
+def job_questions() -> list[Question]:
+    """One work-history entry, its occupation chosen with the picker (words or a code)."""
+    return [Question("employer", "Employer", "text", max_length=200),
+            Question("title", "Job title", "text", max_length=200),
+            Question("soc", "Occupation", "soc"),
+            Question("start", "From (e.g. 2018 or 2018-03)", "text", max_length=40),
+            Question("end", "To (blank: still there)", "text", max_length=40),
+            Question("duties", "Duties", "long_text", max_length=2000)]
 
 
 def sections_from_answers(answers: dict[str, Any]) -> dict[str, Any]:
@@ -108,6 +123,7 @@ class ResumesPane(CasePane[list["ResumeView"]]):
     BINDINGS = [
         Binding("a", "new", "New", id="case.resume_new"),
         Binding("e", "edit", "Edit", id="case.resume_edit"),
+        Binding("w", "add_job", "Add job", id="case.resume_add_job"),
         Binding("c", "copy", "Copy", id="case.resume_copy"),
         Binding("p", "publish", "Publish", id="case.resume_publish"),
         Binding("u", "upload", "Upload", id="case.resume_upload"),
@@ -187,6 +203,28 @@ class ResumesPane(CasePane[list["ResumeView"]]):
 
         self.form(f"Edit resume “{resume.title}”", section_questions(with_status=True), submit,
                   answers=answers_from_resume(resume), done="Resume saved.", changes=(RESUME,))
+
+    def action_add_job(self) -> None:
+        resume = self._resume()
+        if resume is None:
+            self.notify("No resume to add a job to: a builds one, u reads one from a file.", markup=False)
+            return
+        resume_id, version, title, sections = resume.id, resume.version, resume.title, resume.sections
+        number = len(sections["work_history"])
+
+        def submit(s: Services, a: Actor, ans: dict[str, Any]) -> Any:
+            entry = {k: ans.get(k) or None for k in ("employer", "title", "soc", "start", "end", "duties")}
+            if not (entry["employer"] or entry["title"]):
+                raise InvalidInput({"employer": "give the employer or the job title"})
+            sections["work_history"] = [*sections["work_history"][:number], entry]
+            try:
+                return s.resumes.edit(a, resume_id, expected_version=version, title=title, sections=sections)
+            except InvalidInput as exc:  # this entry's fields are the form's questions
+                prefix = f"work_history[{number}]."
+                raise InvalidInput({k.removeprefix(prefix): v for k, v in exc.errors.items()}) from None
+
+        self.form(f"Add a job to “{title}”", job_questions(), submit, done="Job added to the work history.",
+                  changes=(RESUME,))
 
     def action_copy(self) -> None:
         resume = self._resume()
