@@ -145,11 +145,32 @@ def _posting_where(f: PostingFilters, params: dict[str, Any]) -> list[str]:
     return where
 
 
-def posting_candidates(conn: Connection | Session, f: PostingFilters) -> list[Row[Any]]:
-    """Every matching posting as (id, tier, latitude, longitude, posted_date): the caller ranks by distance."""
+def posting_points(conn: Connection | Session, f: PostingFilters) -> list[Row[Any]]:
+    """How many matching postings stand at each place, as (tier, latitude, longitude, n).
+
+    Postings take their point from their ZIP, so a radius search has far fewer places than
+    postings: the caller measures each place once and fetches only the places of one page."""
     params: dict[str, Any] = {}
     tier = _tier_sql(f.soc_codes, params, "p.soc_code")
     where = _posting_where(f, params)
+    sql = (f"SELECT {tier} AS tier, p.latitude, p.longitude, count(*) AS n FROM job_posting p "
+           f"WHERE {' AND '.join(where)} GROUP BY 1, 2, 3")
+    return list(conn.execute(text(sql), params))
+
+
+def postings_at(conn: Connection | Session, f: PostingFilters,
+                points: list[tuple[float, float]]) -> list[Row[Any]]:
+    """The matching postings standing at ``points``, as (id, tier, latitude, longitude, posted_date)."""
+    if not points:
+        return []
+    params: dict[str, Any] = {}
+    tier = _tier_sql(f.soc_codes, params, "p.soc_code")
+    where = _posting_where(f, params)
+    values = []
+    for i, (lat, lon) in enumerate(points):
+        params[f"pa{i}"], params[f"po{i}"] = lat, lon
+        values.append(f"(:pa{i}, :po{i})")
+    where.append(f"(p.latitude, p.longitude) IN (VALUES {', '.join(values)})")
     sql = (f"SELECT p.id, {tier} AS tier, p.latitude, p.longitude, p.posted_date FROM job_posting p "
            f"WHERE {' AND '.join(where)}")
     return list(conn.execute(text(sql), params))
