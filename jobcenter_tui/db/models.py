@@ -549,11 +549,21 @@ class SeekerOccupation(SQLModel, table=True):
     """
 
     __tablename__ = "seeker_occupation"
+    # Candidates are ranked from this index alone (occupation, authorized, home ZIP, last activity):
+    # the wide job_seeker rows are read only for the page shown.
+    __table_args__ = (
+        sa.Index("ix_seeker_occupation_match", "soc_code", "authorized_to_work", "address_zip", "last_activity_at",
+                 "seeker_id", "source"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     seeker_id: str = Field(max_length=36, index=True)
     soc_code: str = Field(max_length=7, index=True)
     source: str = Field(max_length=8)  # desired | resume
     resume_id: str | None = Field(default=None, max_length=36, index=True)
+    # copies of the job seeker's, kept by triggers
+    authorized_to_work: bool | None = None
+    address_zip: str | None = Field(default=None, max_length=5)
+    last_activity_at: datetime | None = None
 
 
 class Introduction(SQLModel, table=True):
