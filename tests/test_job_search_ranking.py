@@ -85,8 +85,8 @@ def test_search_pages_equal_the_full_ranking(services, admin) -> None:  # type: 
             want = expected(miles, words, staff=True)
             assert want, (miles, words)
             for size in (3, 7, 50):
-                got = _pages(lambda page, size: [r.id for r in services.jobs.search(admin, criteria, page=page,
-                                                                                     page_size=size).rows], size)
+                got = _pages(lambda page, size, c=criteria: [r.id for r in services.jobs.search(
+                    admin, c, page=page, page_size=size).rows], size)
                 assert got == want, (miles, words, size)
 
 
@@ -139,6 +139,6 @@ def test_candidates_pages_equal_the_full_ranking(services, admin) -> None:  # ty
         want = [r[3] for r in sorted(ranked)]
         assert len(want) > 5, miles
         for size in (3, 7, 50):
-            got = _pages(lambda page, size: [c.seeker_id for c in services.jobs.candidates(
-                admin, posting_id, miles=miles, page=page, page_size=size).rows], size)
+            got = _pages(lambda page, size, m=miles: [c.seeker_id for c in services.jobs.candidates(
+                admin, posting_id, miles=m, page=page, page_size=size).rows], size)
             assert got == want, (miles, size)

@@ -271,7 +271,7 @@ def postings_by_id(conn: Connection | Session, ids: list[str]) -> dict[str, Row[
 
 
 def candidate_page(conn: Connection | Session, soc_code: str, zip_miles: dict[str, float] | None, *,
-                   limit: int, offset: int) -> list[Row[Any]]:
+                   limit: int, offset: int) -> list[_CandidateRow]:
     """Job seekers looking for the posting's occupation (to its minor group), authorized to work,
     living in one of ``zip_miles`` (ZIP → miles away; None: anywhere), ranked: exact, broad, minor;
     nearer; most recently active.
@@ -327,9 +327,9 @@ def candidate_page(conn: Connection | Session, soc_code: str, zip_miles: dict[st
 @dataclass(frozen=True)
 class _CandidateRow:
     id: str
-    first_name: str | None
+    first_name: str
     middle_name: str | None
-    last_name: str | None
+    last_name: str
     suffix: str | None
     address_city: str | None
     address_zip: str | None
