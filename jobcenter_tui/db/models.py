@@ -466,6 +466,14 @@ class EmployerContact(Versioned, table=True):
 
 class JobPosting(Versioned, table=True):
     __tablename__ = "job_posting"
+    # Radius searches count postings per place from an index alone: by occupation, or by the box
+    # (when words, not occupations, narrow the search).
+    __table_args__ = (
+        sa.Index("ix_job_posting_soc_place", "soc_code", "latitude", "longitude", "status", "visibility",
+                 "posted_date"),
+        sa.Index("ix_job_posting_place", "latitude", "longitude", "status", "visibility", "soc_code",
+                 "posted_date", "id"),
+    )
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     employer_id: str = Field(foreign_key="employer.id", index=True, max_length=36)
     title: str = Field(max_length=200)

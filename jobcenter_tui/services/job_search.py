@@ -23,6 +23,7 @@ from jobcenter_tui.db.geo import city_point, zip_point, zips_within
 from jobcenter_tui.db.job_search import (
     PostingFilters,
     candidate_page,
+    posting_days,
     posting_page,
     posting_points,
     postings_at,
@@ -256,12 +257,16 @@ class JobSearchService:
         postings of the groups that overlap the window are fetched and ranked by the full key."""
         groups: dict[tuple[int, float], list[tuple[float, float]]] = {}
         counts: dict[tuple[int, float], int] = {}
-        for r in posting_points(conn, filters):
+        words = filters.fts is not None
+        members: dict[str, tuple[int, float]] = {}  # words: posting id → (tier, miles), places within the radius
+        for r in posting_points(conn, filters, with_ids=words):
             d = haversine_miles(center[0], center[1], r.latitude, r.longitude)
             if d <= miles:
                 key = (int(r.tier), d)
                 groups.setdefault(key, []).append((r.latitude, r.longitude))
                 counts[key] = counts.get(key, 0) + int(r.n)
+                if words:
+                    members.update(dict.fromkeys(r.ids.split(","), key))
         wanted: set[tuple[int, float]] = set()
         first = 0
         position = 0
@@ -275,11 +280,15 @@ class JobSearchService:
             position += counts[key]
         points = sorted({p for key in wanted for p in groups[key]})
         scored = []
-        for r in postings_at(conn, filters, points):
+        if words:
+            found = [(r, members[r.id][0]) for r in posting_days(conn, [i for i, k in members.items() if k in wanted])]
+        else:
+            found = [(r, int(r.tier)) for r in postings_at(conn, filters, points)]
+        for r, tier in found:
             d = haversine_miles(center[0], center[1], r.latitude, r.longitude)
-            if (int(r.tier), d) in wanted:
+            if (tier, d) in wanted:
                 day = _day(r.posted_date)
-                scored.append((rank_key(int(r.tier), d, day.toordinal() if day else 0, r.id), r.id, int(r.tier)))
+                scored.append((rank_key(tier, d, day.toordinal() if day else 0, r.id), r.id, tier))
                 distances[r.id] = d
         scored.sort()
         window = scored[start - first: end - first]
