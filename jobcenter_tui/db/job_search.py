@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session
 
 POSTING_FTS = "posting_fts"
 
-_OCC_FROM_SEEKER = """INSERT INTO seeker_occupation(seeker_id, soc_code, source)
+_OCC_FROM_SEEKER_V1 = """INSERT INTO seeker_occupation(seeker_id, soc_code, source)
         SELECT new.id, json_extract(value, '$.soc_code'), 'desired'
         FROM json_each(coalesce(new.preferences_desired_occupations, '[]'))
         WHERE json_extract(value, '$.soc_code') IS NOT NULL;"""
-_OCC_FROM_RESUME = """INSERT INTO seeker_occupation(seeker_id, soc_code, source, resume_id)
+_OCC_FROM_RESUME_V1 = """INSERT INTO seeker_occupation(seeker_id, soc_code, source, resume_id)
         SELECT new.seeker_id, json_extract(value, '$.soc_code'), 'resume', new.id
         FROM json_each(coalesce(new.work_history, '[]'))
         WHERE new.published AND json_extract(value, '$.soc_code') IS NOT NULL;"""
@@ -44,21 +44,21 @@ SQLITE_JOB_SEARCH_V1 = [
     END""",
     f"INSERT INTO {POSTING_FTS}(posting_id, title, description) SELECT id, title, coalesce(description, '') FROM job_posting",
     f"""CREATE TRIGGER job_seeker_occ_ai AFTER INSERT ON job_seeker BEGIN
-        {_OCC_FROM_SEEKER}
+        {_OCC_FROM_SEEKER_V1}
     END""",
     f"""CREATE TRIGGER job_seeker_occ_au AFTER UPDATE OF preferences_desired_occupations ON job_seeker BEGIN
         DELETE FROM seeker_occupation WHERE seeker_id = old.id AND source = 'desired';
-        {_OCC_FROM_SEEKER}
+        {_OCC_FROM_SEEKER_V1}
     END""",
     """CREATE TRIGGER job_seeker_occ_ad AFTER DELETE ON job_seeker BEGIN
         DELETE FROM seeker_occupation WHERE seeker_id = old.id;
     END""",
     f"""CREATE TRIGGER resume_occ_ai AFTER INSERT ON resume BEGIN
-        {_OCC_FROM_RESUME}
+        {_OCC_FROM_RESUME_V1}
     END""",
     f"""CREATE TRIGGER resume_occ_au AFTER UPDATE OF published, work_history, seeker_id ON resume BEGIN
         DELETE FROM seeker_occupation WHERE resume_id = old.id;
-        {_OCC_FROM_RESUME}
+        {_OCC_FROM_RESUME_V1}
     END""",
     """CREATE TRIGGER resume_occ_ad AFTER DELETE ON resume BEGIN
         DELETE FROM seeker_occupation WHERE resume_id = old.id;
@@ -88,6 +88,76 @@ def job_search_ddl(dialect: str) -> list[str]:
 
 def job_search_drop_ddl(dialect: str) -> list[str]:
     return {"sqlite": SQLITE_JOB_SEARCH_V1_DROP}.get(dialect, [])
+
+
+# V2 (migration 0012): each seeker_occupation row also carries the seeker's authorized_to_work,
+# address_zip and last_activity_at, so that candidates are ranked from one covering index.
+_OCC_FROM_SEEKER_V2 = """INSERT INTO seeker_occupation(seeker_id, soc_code, source, authorized_to_work, address_zip,
+                                                       last_activity_at)
+        SELECT new.id, json_extract(value, '$.soc_code'), 'desired', new.authorized_to_work, new.address_zip,
+               new.last_activity_at
+        FROM json_each(coalesce(new.preferences_desired_occupations, '[]'))
+        WHERE json_extract(value, '$.soc_code') IS NOT NULL;"""
+_OCC_FROM_RESUME_V2 = """INSERT INTO seeker_occupation(seeker_id, soc_code, source, resume_id, authorized_to_work,
+                                                       address_zip, last_activity_at)
+        SELECT new.seeker_id, json_extract(w.value, '$.soc_code'), 'resume', new.id, j.authorized_to_work,
+               j.address_zip, j.last_activity_at
+        FROM json_each(coalesce(new.work_history, '[]')) w LEFT JOIN job_seeker j ON j.id = new.seeker_id
+        WHERE new.published AND json_extract(w.value, '$.soc_code') IS NOT NULL;"""
+_V1_REPLACED = ["job_seeker_occ_ai", "job_seeker_occ_au", "resume_occ_ai", "resume_occ_au"]
+
+SQLITE_JOB_SEARCH_V2 = [
+    *(f"DROP TRIGGER IF EXISTS {name}" for name in _V1_REPLACED),
+    f"""CREATE TRIGGER job_seeker_occ_ai AFTER INSERT ON job_seeker BEGIN
+        {_OCC_FROM_SEEKER_V2}
+    END""",
+    f"""CREATE TRIGGER job_seeker_occ_au AFTER UPDATE OF preferences_desired_occupations ON job_seeker BEGIN
+        DELETE FROM seeker_occupation WHERE seeker_id = old.id AND source = 'desired';
+        {_OCC_FROM_SEEKER_V2}
+    END""",
+    """CREATE TRIGGER job_seeker_occ_copy AFTER UPDATE OF authorized_to_work, address_zip, last_activity_at
+        ON job_seeker BEGIN
+        UPDATE seeker_occupation SET authorized_to_work = new.authorized_to_work, address_zip = new.address_zip,
+            last_activity_at = new.last_activity_at WHERE seeker_id = new.id;
+    END""",
+    f"""CREATE TRIGGER resume_occ_ai AFTER INSERT ON resume BEGIN
+        {_OCC_FROM_RESUME_V2}
+    END""",
+    f"""CREATE TRIGGER resume_occ_au AFTER UPDATE OF published, work_history, seeker_id ON resume BEGIN
+        DELETE FROM seeker_occupation WHERE resume_id = old.id;
+        {_OCC_FROM_RESUME_V2}
+    END""",
+    """UPDATE seeker_occupation SET (authorized_to_work, address_zip, last_activity_at) =
+        (SELECT j.authorized_to_work, j.address_zip, j.last_activity_at FROM job_seeker j
+         WHERE j.id = seeker_occupation.seeker_id)""",
+]
+
+SQLITE_JOB_SEARCH_V2_DROP = [
+    "DROP TRIGGER IF EXISTS job_seeker_occ_copy",
+    *(f"DROP TRIGGER IF EXISTS {name}" for name in _V1_REPLACED),
+    f"""CREATE TRIGGER job_seeker_occ_ai AFTER INSERT ON job_seeker BEGIN
+        {_OCC_FROM_SEEKER_V1}
+    END""",
+    f"""CREATE TRIGGER job_seeker_occ_au AFTER UPDATE OF preferences_desired_occupations ON job_seeker BEGIN
+        DELETE FROM seeker_occupation WHERE seeker_id = old.id AND source = 'desired';
+        {_OCC_FROM_SEEKER_V1}
+    END""",
+    f"""CREATE TRIGGER resume_occ_ai AFTER INSERT ON resume BEGIN
+        {_OCC_FROM_RESUME_V1}
+    END""",
+    f"""CREATE TRIGGER resume_occ_au AFTER UPDATE OF published, work_history, seeker_id ON resume BEGIN
+        DELETE FROM seeker_occupation WHERE resume_id = old.id;
+        {_OCC_FROM_RESUME_V1}
+    END""",
+]
+
+
+def job_search_v2_ddl(dialect: str) -> list[str]:
+    return {"sqlite": SQLITE_JOB_SEARCH_V2}.get(dialect, [])
+
+
+def job_search_v2_drop_ddl(dialect: str) -> list[str]:
+    return {"sqlite": SQLITE_JOB_SEARCH_V2_DROP}.get(dialect, [])
 
 
 # The wage offered (top of the range), per hour: 2080 hours a year.
@@ -120,12 +190,17 @@ def _tier_sql(codes: tuple[str, ...], params: dict[str, Any], column: str) -> st
 
 
 def _posting_where(f: PostingFilters, params: dict[str, Any]) -> list[str]:
-    where = ["p.status = 'active'"]
+    # "+" keeps the planner off the status index (nearly every posting is active): the SOC range or
+    # the latitude range of the covering indexes below narrows far more
+    where = ["+p.status = 'active'"]
     if not f.include_staff_only:
         where.append("p.visibility <> 'staff_referral_only'")
     if f.fts:
         params["fts"] = f.fts
-        where.append(f"p.id IN (SELECT posting_id FROM {POSTING_FTS} WHERE {POSTING_FTS} MATCH :fts)")
+        # with a box, walk the box on its covering index and probe the words' matches (a short
+        # prefix matches thousands of postings: looking each up by id costs twice as much)
+        probe = "+p.id" if f.box is not None else "p.id"
+        where.append(f"{probe} IN (SELECT posting_id FROM {POSTING_FTS} WHERE {POSTING_FTS} MATCH :fts)")
     elif f.soc_codes:
         groups = sorted({c[:5] for c in f.soc_codes})
         parts = []
@@ -145,13 +220,46 @@ def _posting_where(f: PostingFilters, params: dict[str, Any]) -> list[str]:
     return where
 
 
-def posting_candidates(conn: Connection | Session, f: PostingFilters) -> list[Row[Any]]:
-    """Every matching posting as (id, tier, latitude, longitude, posted_date): the caller ranks by distance."""
+def posting_points(conn: Connection | Session, f: PostingFilters, *, with_ids: bool = False) -> list[Row[Any]]:
+    """How many matching postings stand at each place, as (tier, latitude, longitude, n).
+
+    Postings take their point from their ZIP, so a radius search has far fewer places than
+    postings: the caller measures each place once and fetches only the places of one page."""
     params: dict[str, Any] = {}
     tier = _tier_sql(f.soc_codes, params, "p.soc_code")
     where = _posting_where(f, params)
+    ids = ", group_concat(p.id) AS ids" if with_ids else ""  # words: the second pass need not match them again
+    sql = (f"SELECT {tier} AS tier, p.latitude, p.longitude, count(*) AS n{ids} FROM job_posting p "
+           f"WHERE {' AND '.join(where)} GROUP BY 1, 2, 3")
+    return list(conn.execute(text(sql), params))
+
+
+def postings_at(conn: Connection | Session, f: PostingFilters,
+                points: list[tuple[float, float]]) -> list[Row[Any]]:
+    """The matching postings standing at ``points``, as (id, tier, latitude, longitude, posted_date)."""
+    if not points:
+        return []
+    params: dict[str, Any] = {}
+    tier = _tier_sql(f.soc_codes, params, "p.soc_code")
+    where = _posting_where(f, params)
+    values = []
+    for i, (lat, lon) in enumerate(points):
+        params[f"pa{i}"], params[f"po{i}"] = lat, lon
+        values.append(f"(:pa{i}, :po{i})")
+    lats = ", ".join(f":pa{i}" for i in range(len(points)))
+    where.append(f"p.latitude IN ({lats}) AND (p.latitude, p.longitude) IN (VALUES {', '.join(values)})")
     sql = (f"SELECT p.id, {tier} AS tier, p.latitude, p.longitude, p.posted_date FROM job_posting p "
            f"WHERE {' AND '.join(where)}")
+    return list(conn.execute(text(sql), params))
+
+
+def posting_days(conn: Connection | Session, ids: list[str]) -> list[Row[Any]]:
+    """(id, latitude, longitude, posted_date) of the given postings."""
+    if not ids:
+        return []
+    params = {f"i{n}": v for n, v in enumerate(ids)}
+    sql = (f"SELECT p.id, p.latitude, p.longitude, p.posted_date FROM job_posting p "
+           f"WHERE p.id IN ({', '.join(':' + k for k in params)})")
     return list(conn.execute(text(sql), params))
 
 
@@ -180,12 +288,15 @@ def postings_by_id(conn: Connection | Session, ids: list[str]) -> dict[str, Row[
 
 
 def candidate_page(conn: Connection | Session, soc_code: str, zip_miles: dict[str, float] | None, *,
-                   limit: int, offset: int) -> list[Row[Any]]:
+                   limit: int, offset: int) -> list[_CandidateRow]:
     """Job seekers looking for the posting's occupation (to its minor group), authorized to work,
     living in one of ``zip_miles`` (ZIP → miles away; None: anywhere), ranked: exact, broad, minor;
-    nearer; most recently active."""
-    params: dict[str, Any] = {"exact": soc_code, "broad": soc_code[:6], "minor": soc_code[:5],
-                              "limit": int(limit), "offset": int(offset)}
+    nearer; most recently active.
+
+    Ranked from the covering index of ``seeker_occupation`` alone (a bounded sort, no grouping):
+    a seeker's rows share ZIP and activity, so the first row of each seeker in that order is at
+    its best tier. Only the page's seekers are then read from job_seeker."""
+    params: dict[str, Any] = {"exact": soc_code, "broad": soc_code[:6], "minor": soc_code[:5]}
     distance = "NULL"
     zip_join = ""
     if zip_miles is not None:
@@ -194,20 +305,52 @@ def candidate_page(conn: Connection | Session, soc_code: str, zip_miles: dict[st
         values = ", ".join(f"(:z{i}, :d{i})" for i in range(len(zip_miles)))
         for i, (z, miles) in enumerate(zip_miles.items()):
             params[f"z{i}"], params[f"d{i}"] = z, miles
-        zip_join = f"JOIN (SELECT column1 AS zip, column2 AS miles FROM (VALUES {values})) zd ON zd.zip = j.address_zip"
+        zip_join = f"JOIN (SELECT column1 AS zip, column2 AS miles FROM (VALUES {values})) zd ON zd.zip = o.address_zip"
         distance = "zd.miles"
     sql = f"""
-        WITH matched AS (
-            SELECT o.seeker_id, MIN(CASE WHEN o.soc_code = :exact THEN 0
-                                         WHEN substr(o.soc_code, 1, 6) = :broad THEN 1 ELSE 2 END) AS tier,
-                   MAX(o.source = 'resume') AS from_resume
-            FROM seeker_occupation o
-            WHERE o.soc_code >= :minor AND o.soc_code < :minor || '~'
-            GROUP BY o.seeker_id)
-        SELECT j.id, j.first_name, j.middle_name, j.last_name, j.suffix, j.address_city, j.address_zip,
-               j.last_activity_at, m.tier, m.from_resume, {distance} AS miles
-        FROM matched m JOIN job_seeker j ON j.id = m.seeker_id {zip_join}
-        WHERE j.authorized_to_work = 1
-        ORDER BY m.tier, miles, j.last_activity_at DESC, j.id
-        LIMIT :limit OFFSET :offset"""
-    return list(conn.execute(text(sql), params))
+        SELECT o.seeker_id, CASE WHEN o.soc_code = :exact THEN 0
+                                 WHEN substr(o.soc_code, 1, 6) = :broad THEN 1 ELSE 2 END AS tier,
+               {distance} AS miles
+        FROM seeker_occupation o {zip_join}
+        WHERE o.soc_code >= :minor AND o.soc_code < :minor || '~' AND o.authorized_to_work = 1
+        ORDER BY tier, miles, o.last_activity_at DESC, o.seeker_id
+        LIMIT :n"""
+    wanted = int(offset) + int(limit)
+    n = max(2 * wanted, 64)
+    while True:
+        params["n"] = n
+        rows = list(conn.execute(text(sql), params))
+        best: dict[str, Row[Any]] = {}
+        for r in rows:
+            best.setdefault(r.seeker_id, r)
+        if len(best) >= wanted or len(rows) < n:
+            break
+        n *= 4
+    page = list(best.values())[int(offset):wanted]
+    if not page:
+        return []
+    ids = {f"s{i}": r.seeker_id for i, r in enumerate(page)}
+    marks = ", ".join(":" + k for k in ids)
+    seekers = {r.id: r for r in conn.execute(text(
+        f"""SELECT j.id, j.first_name, j.middle_name, j.last_name, j.suffix, j.address_city, j.address_zip,
+                   j.last_activity_at,
+                   (SELECT MAX(o.source = 'resume') FROM seeker_occupation o
+                    WHERE o.seeker_id = j.id AND o.soc_code >= :minor AND o.soc_code < :minor || '~') AS from_resume
+            FROM job_seeker j WHERE j.id IN ({marks})"""), {**ids, "minor": soc_code[:5]})}
+    return [_CandidateRow(**seekers[r.seeker_id]._asdict(), tier=r.tier, miles=r.miles)
+            for r in page if r.seeker_id in seekers]
+
+
+@dataclass(frozen=True)
+class _CandidateRow:
+    id: str
+    first_name: str
+    middle_name: str | None
+    last_name: str
+    suffix: str | None
+    address_city: str | None
+    address_zip: str | None
+    last_activity_at: Any
+    from_resume: Any
+    tier: int
+    miles: float | None

@@ -466,6 +466,14 @@ class EmployerContact(Versioned, table=True):
 
 class JobPosting(Versioned, table=True):
     __tablename__ = "job_posting"
+    # Radius searches count postings per place from an index alone: by occupation, or by the box
+    # (when words, not occupations, narrow the search).
+    __table_args__ = (
+        sa.Index("ix_job_posting_soc_place", "soc_code", "latitude", "longitude", "status", "visibility",
+                 "posted_date"),
+        sa.Index("ix_job_posting_place", "latitude", "longitude", "status", "visibility", "soc_code",
+                 "posted_date", "id"),
+    )
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     employer_id: str = Field(foreign_key="employer.id", index=True, max_length=36)
     title: str = Field(max_length=200)
@@ -549,11 +557,21 @@ class SeekerOccupation(SQLModel, table=True):
     """
 
     __tablename__ = "seeker_occupation"
+    # Candidates are ranked from this index alone (occupation, authorized, home ZIP, last activity):
+    # the wide job_seeker rows are read only for the page shown.
+    __table_args__ = (
+        sa.Index("ix_seeker_occupation_match", "soc_code", "authorized_to_work", "address_zip", "last_activity_at",
+                 "seeker_id", "source"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     seeker_id: str = Field(max_length=36, index=True)
     soc_code: str = Field(max_length=7, index=True)
     source: str = Field(max_length=8)  # desired | resume
     resume_id: str | None = Field(default=None, max_length=36, index=True)
+    # copies of the job seeker's, kept by triggers
+    authorized_to_work: bool | None = None
+    address_zip: str | None = Field(default=None, max_length=5)
+    last_activity_at: datetime | None = None
 
 
 class Introduction(SQLModel, table=True):

@@ -23,8 +23,10 @@ from jobcenter_tui.db.geo import city_point, zip_point, zips_within
 from jobcenter_tui.db.job_search import (
     PostingFilters,
     candidate_page,
-    posting_candidates,
+    posting_days,
     posting_page,
+    posting_points,
+    postings_at,
     postings_by_id,
 )
 from jobcenter_tui.db.models import Employer, EmployerContact, JobPosting, JobSeeker, Referral
@@ -232,17 +234,8 @@ class JobSearchService:
                 tiers = {r.id: int(r.tier) for r in ranked}
                 ids = [r.id for r in ranked]
             else:
-                scored = []
-                for r in posting_candidates(conn, filters):
-                    d = haversine_miles(center[0], center[1], r.latitude, r.longitude)
-                    if d <= miles:
-                        day = _day(r.posted_date)
-                        scored.append((rank_key(int(r.tier), d, day.toordinal() if day else 0, r.id), r.id, int(r.tier)))
-                        distances[r.id] = d
-                scored.sort()
-                window = scored[page * page_size: (page + 1) * page_size + 1]
-                ids = [s[1] for s in window]
-                tiers = {s[1]: s[2] for s in window}
+                ids, tiers = self._page_by_distance(conn, filters, center, miles, distances,
+                                                    page * page_size, (page + 1) * page_size + 1)
             has_more = len(ids) > page_size
             ids = ids[:page_size]
             rows = postings_by_id(conn, ids)
@@ -254,6 +247,53 @@ class JobSearchService:
         else:
             message = "No active posting matches. Try a wider radius, fewer words, or no minimum wage."
         return PostingPage(criteria, summaries, page, page_size, has_more, message)
+
+    @staticmethod
+    def _page_by_distance(conn: Any, filters: PostingFilters, center: tuple[float, float], miles: float,
+                          distances: dict[str, float], start: int, end: int) -> tuple[list[str], dict[str, int]]:
+        """Ranks ``start:end`` of the postings within ``miles``, exactly as ranking them all would.
+
+        Postings stand at their ZIP's point, so the distance is measured once per place (tier and
+        place counted in SQL); the (tier, distance) groups are laid end to end, and only the
+        postings of the groups that overlap the window are fetched and ranked by the full key."""
+        groups: dict[tuple[int, float], list[tuple[float, float]]] = {}
+        counts: dict[tuple[int, float], int] = {}
+        words = filters.fts is not None
+        members: dict[str, tuple[int, float]] = {}  # words: posting id → (tier, miles), places within the radius
+        for r in posting_points(conn, filters, with_ids=words):
+            d = haversine_miles(center[0], center[1], r.latitude, r.longitude)
+            if d <= miles:
+                key = (int(r.tier), d)
+                groups.setdefault(key, []).append((r.latitude, r.longitude))
+                counts[key] = counts.get(key, 0) + int(r.n)
+                if words:
+                    members.update(dict.fromkeys(r.ids.split(","), key))
+        wanted: set[tuple[int, float]] = set()
+        first = 0
+        position = 0
+        for key in sorted(groups):
+            if position >= end:
+                break
+            if position + counts[key] > start:
+                if not wanted:
+                    first = position
+                wanted.add(key)
+            position += counts[key]
+        points = sorted({p for key in wanted for p in groups[key]})
+        scored = []
+        if words:
+            found = [(r, members[r.id][0]) for r in posting_days(conn, [i for i, k in members.items() if k in wanted])]
+        else:
+            found = [(r, int(r.tier)) for r in postings_at(conn, filters, points)]
+        for r, tier in found:
+            d = haversine_miles(center[0], center[1], r.latitude, r.longitude)
+            if (tier, d) in wanted:
+                day = _day(r.posted_date)
+                scored.append((rank_key(tier, d, day.toordinal() if day else 0, r.id), r.id, tier))
+                distances[r.id] = d
+        scored.sort()
+        window = scored[start - first: end - first]
+        return [s[1] for s in window], {s[1]: s[2] for s in window}
 
     @staticmethod
     def _summary(r: Any, tier: int | None, miles: float | None) -> PostingSummary:
