@@ -170,6 +170,17 @@ def test_candidates_from_a_published_resume(jobs) -> None:  # type: ignore[no-un
     assert [c.seeker_id for c in found] == [WICHITA_WELDER["id"]] and found[0].from_resume
 
 
+def test_a_resume_built_in_the_console_makes_a_candidate(jobs) -> None:  # type: ignore[no-untyped-def]
+    """The resume builder names a work-history occupation ``soc``: published, it still reaches candidates."""
+    services, cm, ids = jobs
+    assert services.jobs.candidates(cm, ids["keyword_only"], miles=None).rows == ()
+    made = services.resumes.create(cm, WICHITA_WELDER["id"], title="Helper", sections={
+        "work_history": [{"employer": "Acme", "title": "Helper", "soc": "47-3019", "start": "2020", "end": "2024"}]})
+    services.resumes.publish(cm, made.id, expected_version=made.version)
+    found = services.jobs.candidates(cm, ids["keyword_only"], miles=None).rows
+    assert [c.seeker_id for c in found] == [WICHITA_WELDER["id"]] and found[0].from_resume
+
+
 def _codes(services, seeker_id):  # type: ignore[no-untyped-def]
     with services.db.session() as session:
         return sorted(r.code for r in session.exec(select(ServiceRecord).where(ServiceRecord.seeker_id == seeker_id)).all())

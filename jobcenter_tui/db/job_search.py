@@ -354,3 +354,49 @@ class _CandidateRow:
     from_resume: Any
     tier: int
     miles: float | None
+
+
+# V3 (migration 0013): a resume's work history names its occupation ``soc`` (the resume builder's
+# key) where a record's desired occupation says ``soc_code``; the resume triggers read either, so a
+# published resume built in the console makes its job seeker a candidate.
+_RESUME_SOC = "coalesce(json_extract(w.value, '$.soc_code'), json_extract(w.value, '$.soc'))"
+_OCC_FROM_RESUME_V3 = f"""INSERT INTO seeker_occupation(seeker_id, soc_code, source, resume_id, authorized_to_work,
+                                                       address_zip, last_activity_at)
+        SELECT new.seeker_id, {_RESUME_SOC}, 'resume', new.id, j.authorized_to_work,
+               j.address_zip, j.last_activity_at
+        FROM json_each(coalesce(new.work_history, '[]')) w LEFT JOIN job_seeker j ON j.id = new.seeker_id
+        WHERE new.published AND {_RESUME_SOC} IS NOT NULL;"""
+
+
+def _resume_triggers(insert_sql: str) -> list[str]:
+    return [
+        "DROP TRIGGER IF EXISTS resume_occ_ai",
+        "DROP TRIGGER IF EXISTS resume_occ_au",
+        f"""CREATE TRIGGER resume_occ_ai AFTER INSERT ON resume BEGIN
+        {insert_sql}
+    END""",
+        f"""CREATE TRIGGER resume_occ_au AFTER UPDATE OF published, work_history, seeker_id ON resume BEGIN
+        DELETE FROM seeker_occupation WHERE resume_id = old.id;
+        {insert_sql}
+    END""",
+    ]
+
+
+SQLITE_JOB_SEARCH_V3 = [
+    *_resume_triggers(_OCC_FROM_RESUME_V3),
+    "DELETE FROM seeker_occupation WHERE source = 'resume'",
+    f"""INSERT INTO seeker_occupation(seeker_id, soc_code, source, resume_id, authorized_to_work, address_zip,
+                                      last_activity_at)
+        SELECT r.seeker_id, {_RESUME_SOC}, 'resume', r.id, j.authorized_to_work, j.address_zip, j.last_activity_at
+        FROM resume r JOIN json_each(coalesce(r.work_history, '[]')) w LEFT JOIN job_seeker j ON j.id = r.seeker_id
+        WHERE r.published AND {_RESUME_SOC} IS NOT NULL""",
+]
+SQLITE_JOB_SEARCH_V3_DROP = _resume_triggers(_OCC_FROM_RESUME_V2)
+
+
+def job_search_v3_ddl(dialect: str) -> list[str]:
+    return {"sqlite": SQLITE_JOB_SEARCH_V3}.get(dialect, [])
+
+
+def job_search_v3_drop_ddl(dialect: str) -> list[str]:
+    return {"sqlite": SQLITE_JOB_SEARCH_V3_DROP}.get(dialect, [])
