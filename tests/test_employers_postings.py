@@ -56,6 +56,7 @@ def test_fein_prefixes_are_the_irs_list() -> None:
 @pytest.mark.parametrize(("code", "ok"), [
     ("331512", True), ("722511", True), ("921110", True), ("33151", False), ("3315120", False), ("33-1512", False),
     ("101234", False), ("991234", False), ("abcdef", False),
+    ("331599", False), ("722599", False),  # a sector that exists, an industry NAICS 2022 does not have
 ])
 def test_naics(code: str, ok: bool) -> None:
     assert (naics_problem(code) is None) is ok
@@ -319,3 +320,18 @@ def test_import_unreadable_file_exits_2(empty_home: Path, tmp_path: Path) -> Non
 def test_demo_employers_have_valid_feins(demo_services) -> None:  # type: ignore[no-untyped-def]
     rows = demo_services.employers.search(SYS, "")
     assert rows and all(r.fein and fein_problem(r.fein) is None for r in rows)
+
+
+def test_the_industry_question_takes_a_chosen_naics_industry() -> None:
+    """The employer form's NAICS question: "331512 Steel Investment Foundries" keeps the code; others are refused."""
+    from datetime import date
+
+    from jobcenter_tui.domain.questions import Context, Question
+
+    q = Question("naics", "Industry (NAICS)", "naics")
+    ctx = Context(date(2026, 6, 15), "staff")
+    assert q.parse("331512 Steel Investment Foundries", ctx) == "331512"
+    assert q.display("331512").startswith("331512 Steel Investment Foundries")
+    for bad in ("331599", "3315", "steel"):
+        with pytest.raises(ValueError, match="Industry"):
+            q.parse(bad, ctx)

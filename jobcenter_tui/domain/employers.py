@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from jobcenter_tui.domain.occupations import soc_2018
+from jobcenter_tui.domain.occupations import naics_2022, soc_2018
 from jobcenter_tui.domain.record import EMAIL_RE, SOC_RE, USPS_STATES, normalize_phone
 
 # --- FEIN ------------------------------------------------------------------------------------------
@@ -51,11 +51,13 @@ def format_fein(digits: str | None) -> str:
 
 
 def naics_problem(text: str) -> str | None:
-    """A NAICS 2022 code is 6 digits; its first two name a sector (11-92)."""
+    """A NAICS 2022 code is one of the 6-digit national industries of NAICS 2022 (shipped with the package)."""
     if not re.fullmatch(r"\d{6}", text.strip()):
         return "must be a 6-digit NAICS code, e.g. 331512"
     if not 11 <= int(text.strip()[:2]) <= 92:
         return "must start with a NAICS sector from 11 to 92"
+    if naics_2022().get(text.strip()) is None:
+        return "is not a NAICS 2022 industry: pick one from the list (words or a code)"
     return None
 
 

@@ -15,7 +15,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from jobcenter_tui.domain.occupations import soc_2018, soc_problem
+from jobcenter_tui.domain.employers import naics_problem
+from jobcenter_tui.domain.occupations import naics_2022, soc_2018, soc_problem
 from jobcenter_tui.domain.record import EARLIEST_BIRTH_DATE, EMAIL_RE, SOC_RE, USPS_STATES, normalize_phone
 from jobcenter_tui.domain.search_query import parse_date
 from jobcenter_tui.domain.ssn import Ssn, SsnError
@@ -42,7 +43,7 @@ class Context:
 class Question:
     path: str
     label: str
-    kind: str  # text long_text name date ssn phone email state zip fips int money soc soc_list choice yesno multi
+    kind: str  # text long_text name date ssn phone email state zip fips int money soc soc_list naics choice yesno multi
     audience: str = "all"
     required: bool = False
     choices: tuple[tuple[str, str], ...] = ()  # (value, label)
@@ -68,6 +69,7 @@ class Question:
             "money": f"dollars {self.unit}, e.g. {'18.50' if self.unit == 'per hour' else '24000'}" if self.unit
             else "dollars, e.g. 24000", "soc": "words (welder) or a code (51-4121)",
             "soc_list": "words (welder) or a code (51-4121), then Enter",
+            "naics": "words (steel foundry) or a code (331512)",
         }.get(self.kind, "")
 
     def parse(self, raw: Any, ctx: Context) -> Any:
@@ -100,6 +102,8 @@ class Question:
             return "; ".join(f"{o['soc_code']} {o.get('title', '')}".strip() for o in value)
         if self.kind == "soc":
             return soc_label(value)
+        if self.kind == "naics":
+            return naics_label(value)
         if self.kind == "ssn":
             return value.masked if isinstance(value, Ssn) else "***"
         if self.kind == "money":
@@ -118,9 +122,17 @@ class Question:
             return "; ".join(f"{o['soc_code']} {o.get('title', '')}".strip() for o in value)
         if self.kind == "soc":
             return soc_label(value)
+        if self.kind == "naics":
+            return naics_label(value)
         if isinstance(value, date):
             return value.isoformat()
         return str(value)
+
+
+def naics_label(code: Any) -> str:
+    """``331512`` → "331512 Steel Investment Foundries" (the code alone when it is not NAICS 2022)."""
+    found = naics_2022().get(str(code))
+    return f"{code} {found.title}" if found else str(code)
 
 
 def soc_label(code: Any) -> str:
@@ -235,6 +247,15 @@ def _soc(q: Question, raw: str, ctx: Context) -> str:
     return code
 
 
+def _naics(q: Question, raw: str, ctx: Context) -> str:
+    """A NAICS 2022 national industry, typed or chosen ("331512" or "331512 Steel Investment Foundries")."""
+    code = raw.split(maxsplit=1)[0]
+    problem = naics_problem(code)
+    if problem:
+        raise ValueError(f"{q.label}: {problem}")
+    return code
+
+
 def _soc_list(q: Question, raw: Any, ctx: Context) -> list[dict[str, str]]:
     """Occupations separated by ';', each "code" or "code title"; a code alone gets its SOC 2018 title."""
     if isinstance(raw, list):
@@ -286,7 +307,7 @@ Parser = Callable[["Question", Any, "Context"], Any]
 _PARSERS: dict[str, Parser] = {
     "name": _text, "text": _text, "long_text": _text, "date": _date, "ssn": _ssn, "phone": _phone, "email": _email,
     "state": _state, "zip": _digits(5, "5 digits"), "fips": _digits(5, "the 5-digit county FIPS code"),
-    "int": _int, "money": _money, "soc": _soc, "soc_list": _soc_list, "choice": _choice, "yesno": _yesno,
+    "int": _int, "money": _money, "soc": _soc, "soc_list": _soc_list, "naics": _naics, "choice": _choice, "yesno": _yesno,
     "multi": _multi,
 }
 

@@ -35,7 +35,7 @@ from jobcenter_tui.domain.employers import (
     format_fein,
 )
 from jobcenter_tui.domain.jobs import LEAD_CHANNELS
-from jobcenter_tui.domain.questions import Question, readable
+from jobcenter_tui.domain.questions import Question, naics_label, readable
 from jobcenter_tui.widgets.case.labels import words
 from jobcenter_tui.widgets.service_call import Failure, ServiceCaller
 
@@ -59,7 +59,7 @@ def _choices(table: dict[str, str]) -> tuple[tuple[str, str], ...]:
 def employer_questions() -> list[Question]:
     return [Question("name", "Employer name", "text", required=True),
             Question("fein", "FEIN", "text", max_length=10, help="Federal employer id: 12-3456789"),
-            Question("naics", "Industry (NAICS code)", "text", max_length=6, help="6 digits, e.g. 331512"),
+            Question("naics", "Industry (NAICS)", "naics", max_length=200),
             Question("address_line1", "Street address", "text"),
             Question("address_city", "City", "text", max_length=100),
             Question("address_state", "State", "state"),
@@ -317,7 +317,7 @@ class EmployerScreen(_Base):
         text = Text()
         text.append(d.name, style="bold")
         text.append(f"  ·  {EMPLOYER_STATUSES.get(d.status, d.status)}\n")
-        text.append(f"FEIN {format_fein(d.fein) or '—'}  ·  NAICS {d.naics or '—'}\n")
+        text.append(f"FEIN {format_fein(d.fein) or '—'}  ·  NAICS {naics_label(d.naics) if d.naics else '—'}\n")
         place = ", ".join(p for p in (d.address_line1, d.address_city, " ".join(x for x in (d.address_state, d.address_zip) if x)) if p)
         text.append(place or "No address on file")
         self.query_one("#employer-info", Static).update(text)

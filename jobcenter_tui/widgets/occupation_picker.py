@@ -46,6 +46,11 @@ def search_occupations(services: Services, actor: Actor, text: str) -> list[Occu
     return services.occupations.search(actor, text, limit=SHOWN)
 
 
+def search_industries(services: Services, actor: Actor, text: str) -> list[OccupationMatch]:
+    """NAICS 2022 industries: the same picker chooses an employer's industry."""
+    return [m for m in services.industries.search(actor, text, limit=SHOWN * 3) if len(m.code) == 6][:SHOWN]
+
+
 class _Matches(OptionList, can_focus=False):
     """The list under the box: the box keeps the keys, the list only shows (and takes clicks)."""
 

@@ -18,7 +18,10 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, SelectionList, TextArea
 
 from jobcenter_tui.domain.questions import Answers, Context, Question
-from jobcenter_tui.widgets.occupation_picker import OccupationPicker
+from jobcenter_tui.widgets.occupation_picker import OccupationPicker, search_industries, search_occupations
+
+# Question kinds answered by choosing from a classification, with the search each one uses.
+PICKED = {"soc": search_occupations, "soc_list": search_occupations, "naics": search_industries}
 
 
 def widget_id(path: str) -> str:
@@ -93,9 +96,9 @@ class QuestionForm(VerticalScroll, can_focus=False):
             chosen = set(value or [])
             return SelectionList(*[(label, v, v in chosen) for v, label in q.choices], id=wid)
         text = self.raw.get(q.path, q.to_text(value))
-        if q.kind in ("soc", "soc_list"):  # chosen from a list, never a bare code to know by heart
+        if q.kind in PICKED:  # chosen from a list, never a bare code to know by heart
             return OccupationPicker(input_id=wid, text=text, multiple=q.kind == "soc_list", placeholder=q.placeholder,
-                                    max_length=q.max_length, id=wid + "-picker")
+                                    max_length=q.max_length, id=wid + "-picker", search=PICKED[q.kind])
         if q.kind == "long_text":
             return TextArea(text, id=wid, soft_wrap=True, show_line_numbers=False)
         return Input(value=text, placeholder=q.placeholder, id=wid, compact=True, max_length=max(q.max_length, 40))
@@ -106,7 +109,7 @@ class QuestionForm(VerticalScroll, can_focus=False):
     # --- reading and checking ------------------------------------------------------------------
 
     def _raw_value(self, q: Question) -> Any:
-        if q.kind in ("soc", "soc_list"):
+        if q.kind in PICKED:
             return self.query_one("#" + widget_id(q.path) + "-picker", OccupationPicker).value
         widget = self.query_one("#" + widget_id(q.path))
         if isinstance(widget, Select):
