@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -316,23 +316,28 @@ def seekers_import(file: Path = typer.Argument(..., help="JSON Lines file, one r
 @seekers_app.command("export")
 def seekers_export(out: Path | None = typer.Option(None, "--out", help="File to write (mode 0600); default stdout")) -> None:
     """Export every record as JSON Lines (full SSNs: keep the file safe)."""
-    import os
-
     with _session() as (services, actor):
         lines = _handle(lambda: services.seekers.export_records(actor, destination=str(out or "stdout")))
-        if out is None:
-            for line in lines:
-                sys.stdout.write(line + "\n")
-            return
-        tmp = out.with_name(out.name + ".part")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        count = 0
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for line in lines:
-                fh.write(line + "\n")
-                count += 1
-        os.replace(tmp, out)
-        typer.echo(f"Exported {count} records to {out}", err=True)
+        _write_lines(lines, out, "records")
+
+
+def _write_lines(lines: Iterable[str], out: Path | None, what: str) -> None:
+    """JSON Lines to stdout, or to ``out`` (mode 0600) through a ``.part`` file renamed at the end."""
+    import os
+
+    if out is None:
+        for line in lines:
+            sys.stdout.write(line + "\n")
+        return
+    tmp = out.with_name(out.name + ".part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    count = 0
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        for line in lines:
+            fh.write(line + "\n")
+            count += 1
+    os.replace(tmp, out)
+    typer.echo(f"Exported {count} {what} to {out}", err=True)
 
 
 # --- postings ------------------------------------------------------------------------------------
@@ -362,23 +367,9 @@ def postings_import(
 @postings_app.command("export")
 def postings_export(out: Path | None = typer.Option(None, "--out", help="File to write (mode 0600); default stdout")) -> None:
     """Export every posting as JSON Lines (the import's fields, employer by id and FEIN)."""
-    import os
-
     with _session() as (services, actor):
         lines = _handle(lambda: services.postings.export_records(actor, destination=str(out or "stdout")))
-        if out is None:
-            for line in lines:
-                sys.stdout.write(line + "\n")
-            return
-        tmp = out.with_name(out.name + ".part")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        count = 0
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for line in lines:
-                fh.write(line + "\n")
-                count += 1
-        os.replace(tmp, out)
-        typer.echo(f"Exported {count} postings to {out}", err=True)
+        _write_lines(lines, out, "postings")
 
 
 # --- audit ---------------------------------------------------------------------------------------
