@@ -297,35 +297,13 @@ def candidate_page(conn: Connection | Session, soc_code: str, zip_miles: dict[st
     a seeker's rows share ZIP and activity, so the first row of each seeker in that order is at
     its best tier. Only the page's seekers are then read from job_seeker."""
     params: dict[str, Any] = {"exact": soc_code, "broad": soc_code[:6], "minor": soc_code[:5]}
-    distance = "NULL"
-    zip_join = ""
+    wanted = int(offset) + int(limit)
     if zip_miles is not None:
         if not zip_miles:
             return []
-        values = ", ".join(f"(:z{i}, :d{i})" for i in range(len(zip_miles)))
-        for i, (z, miles) in enumerate(zip_miles.items()):
-            params[f"z{i}"], params[f"d{i}"] = z, miles
-        zip_join = f"JOIN (SELECT column1 AS zip, column2 AS miles FROM (VALUES {values})) zd ON zd.zip = o.address_zip"
-        distance = "zd.miles"
-    sql = f"""
-        SELECT o.seeker_id, CASE WHEN o.soc_code = :exact THEN 0
-                                 WHEN substr(o.soc_code, 1, 6) = :broad THEN 1 ELSE 2 END AS tier,
-               {distance} AS miles
-        FROM seeker_occupation o {zip_join}
-        WHERE o.soc_code >= :minor AND o.soc_code < :minor || '~' AND o.authorized_to_work = 1
-        ORDER BY tier, miles, o.last_activity_at DESC, o.seeker_id
-        LIMIT :n"""
-    wanted = int(offset) + int(limit)
-    n = max(2 * wanted, 64)
-    while True:
-        params["n"] = n
-        rows = list(conn.execute(text(sql), params))
-        best: dict[str, Row[Any]] = {}
-        for r in rows:
-            best.setdefault(r.seeker_id, r)
-        if len(best) >= wanted or len(rows) < n:
-            break
-        n *= 4
+        best = _candidates_by_place(conn, params, zip_miles, wanted)
+    else:
+        best = _candidates_anywhere(conn, params, wanted)
     page = list(best.values())[int(offset):wanted]
     if not page:
         return []
@@ -339,6 +317,75 @@ def candidate_page(conn: Connection | Session, soc_code: str, zip_miles: dict[st
             FROM job_seeker j WHERE j.id IN ({marks})"""), {**ids, "minor": soc_code[:5]})}
     return [_CandidateRow(**seekers[r.seeker_id]._asdict(), tier=r.tier, miles=r.miles)
             for r in page if r.seeker_id in seekers]
+
+
+_TIER_SQL = "CASE WHEN o.soc_code = :exact THEN 0 WHEN substr(o.soc_code, 1, 6) = :broad THEN 1 ELSE 2 END"
+_MINOR_RANGE = "o.soc_code >= :minor AND o.soc_code < :minor || '~' AND o.authorized_to_work = 1"
+_TIER_WHERE = {
+    0: "o.soc_code = :exact",
+    1: "o.soc_code >= :broad AND o.soc_code < :broad || '~' AND o.soc_code <> :exact",
+    2: "substr(o.soc_code, 1, 6) <> :broad",
+}
+
+
+def _candidates_anywhere(conn: Connection | Session, params: dict[str, Any], wanted: int) -> dict[str, Any]:
+    """Ranked from the covering index alone (a bounded sort); each seeker's first row is its best."""
+    sql = f"""
+        SELECT o.seeker_id, {_TIER_SQL} AS tier, NULL AS miles
+        FROM seeker_occupation o
+        WHERE {_MINOR_RANGE}
+        ORDER BY tier, o.last_activity_at DESC, o.seeker_id
+        LIMIT :n"""
+    n = max(2 * wanted, 64)
+    while True:
+        rows = list(conn.execute(text(sql), {**params, "n": n}))
+        best: dict[str, Any] = {}
+        for r in rows:
+            best.setdefault(r.seeker_id, r)
+        if len(best) >= wanted or len(rows) < n:
+            return best
+        n *= 4
+
+
+def _candidates_by_place(conn: Connection | Session, params: dict[str, Any], zip_miles: dict[str, float],
+                         wanted: int) -> dict[str, Any]:
+    """Within a radius: count the matching rows per (tier, ZIP) on the covering index, order those
+    places by (tier, miles) — the ranking's first two keys — and read rows only from the places that
+    hold the page, each band of equal (tier, miles) in index order of activity. The rows read come
+    first in the full ranking, so the first ``wanted`` seekers among them are the ranking's first."""
+    zips = {f"z{i}": z for i, z in enumerate(zip_miles)}
+    marks = ", ".join(":" + k for k in zips)
+    counts = conn.execute(text(f"""
+        SELECT {_TIER_SQL} AS tier, o.address_zip AS zip, count(*) AS n
+        FROM seeker_occupation o
+        WHERE {_MINOR_RANGE} AND o.address_zip IN ({marks})
+        GROUP BY tier, zip"""), {**params, **zips}).all()
+    bands: dict[tuple[int, float], list[str]] = {}
+    for r in counts:
+        bands.setdefault((int(r.tier), float(zip_miles[r.zip])), []).append(r.zip)
+    best: dict[str, Any] = {}
+    for (tier, miles), band in sorted(bands.items()):
+        band_zips = {f"b{i}": z for i, z in enumerate(sorted(band))}
+        sql = f"""
+            SELECT o.seeker_id, {tier} AS tier, {miles!r} AS miles
+            FROM seeker_occupation o
+            WHERE {_MINOR_RANGE} AND {_TIER_WHERE[tier]}
+              AND o.address_zip IN ({", ".join(":" + k for k in band_zips)})
+            ORDER BY o.last_activity_at DESC, o.seeker_id
+            LIMIT :n"""
+        n = max(2 * (wanted - len(best)), 64)
+        while True:
+            rows = list(conn.execute(text(sql), {**params, **band_zips, "n": n}))
+            seen = dict(best)
+            for r in rows:
+                seen.setdefault(r.seeker_id, r)
+            if len(seen) >= wanted or len(rows) < n:
+                break
+            n *= 4
+        best = seen
+        if len(best) >= wanted:
+            break
+    return best
 
 
 @dataclass(frozen=True)
