@@ -306,10 +306,7 @@ def seekers_import(file: Path = typer.Argument(..., help="JSON Lines file, one r
         # JSON Lines ends lines with \n only (str.splitlines would also split inside U+2028 in a string)
         lines = [line.removesuffix("\r") for line in text.split("\n")]
         summary = _handle(lambda: services.seekers.import_records(actor, lines, source=str(file)))
-    result = summary.as_json()
-    if summary.unchanged:
-        result["unchanged"] = summary.unchanged
-    typer.echo(json.dumps(result))
+    typer.echo(json.dumps(summary.as_json()))
     raise typer.Exit(1 if summary.rejected else 0)
 
 

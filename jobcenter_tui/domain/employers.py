@@ -145,6 +145,20 @@ EMPLOYER_FIELDS = ("name", "fein", "naics", "address_line1", "address_city", "ad
 CONTACT_FIELDS = ("name", "title", "phone", "email")
 
 
+def _state_and_zip(out: dict[str, Any], errors: list[dict[str, str]], data: dict[str, Any], state_key: str,
+                   zip_key: str) -> None:
+    """A USPS state (kept upper-case) and a 5-digit ZIP: the same checks for an employer and a posting."""
+    state = _text(out, errors, data, state_key, 2 + 10)
+    if state is not None:
+        if state.upper() not in USPS_STATES:
+            errors.append({"field": state_key, "message": "must be a 2-letter USPS code, e.g. KS"})
+        else:
+            out[state_key] = state.upper()
+    zip_code = _text(out, errors, data, zip_key, 10)
+    if zip_code is not None and not re.fullmatch(r"\d{5}", zip_code):
+        errors.append({"field": zip_key, "message": "must be 5 digits"})
+
+
 def _text(out: dict[str, Any], errors: list[dict[str, str]], data: dict[str, Any], key: str, max_length: int,
           *, required: bool = False, prefix: str = "") -> str | None:
     value = data.get(key)
@@ -183,15 +197,7 @@ def check_employer(data: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str,
         errors.append({"field": "naics", "message": problem})
     _text(out, errors, data, "address_line1", 200)
     _text(out, errors, data, "address_city", 100)
-    state = _text(out, errors, data, "address_state", 2 + 10)
-    if state is not None:
-        if state.upper() not in USPS_STATES:
-            errors.append({"field": "address_state", "message": "must be a 2-letter USPS code, e.g. KS"})
-        else:
-            out["address_state"] = state.upper()
-    zip_code = _text(out, errors, data, "address_zip", 10)
-    if zip_code is not None and not re.fullmatch(r"\d{5}", zip_code):
-        errors.append({"field": "address_zip", "message": "must be 5 digits"})
+    _state_and_zip(out, errors, data, "address_state", "address_zip")
     return out, errors
 
 
@@ -297,15 +303,7 @@ def check_posting(data: dict[str, Any], *, text_numbers: bool = False) -> Checke
         errors.append({"field": "soc_code", "message": problem})
     _text(out, errors, data, "description", 20000)
     _text(out, errors, data, "city", 100)
-    state = _text(out, errors, data, "state", 2 + 10)
-    if state is not None:
-        if state.upper() not in USPS_STATES:
-            errors.append({"field": "state", "message": "must be a 2-letter USPS code, e.g. KS"})
-        else:
-            out["state"] = state.upper()
-    zip_code = _text(out, errors, data, "zip", 10)
-    if zip_code is not None and not re.fullmatch(r"\d{5}", zip_code):
-        errors.append({"field": "zip", "message": "must be 5 digits"})
+    _state_and_zip(out, errors, data, "state", "zip")
     _money(out, errors, data, "wage_min", text_ok=text_numbers)
     _money(out, errors, data, "wage_max", text_ok=text_numbers)
     _choice(out, errors, data, "wage_unit", WAGE_UNITS)

@@ -11,13 +11,12 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
-from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from jobcenter_tui.db.models import Employer, JobPosting, JobPostingStatusChange, JobSeeker, Referral
@@ -36,6 +35,7 @@ from jobcenter_tui.services.audit import AuditEvent, append_audit, append_audit_
 from jobcenter_tui.services.common import display_name
 from jobcenter_tui.services.employers import require_view, stale
 from jobcenter_tui.services.errors import InvalidInput, NotFound
+from jobcenter_tui.services.imports import ImportSummary, write_batch
 
 if TYPE_CHECKING:
     from jobcenter_tui.services import Services
@@ -95,20 +95,6 @@ class PostingDetail:
 
     def fields(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in POSTING_FIELDS}
-
-
-@dataclass
-class ImportSummary:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[dict[str, Any]] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"created": self.created, "updated": self.updated, "rejected": self.rejected}
-        if self.unchanged:
-            out["unchanged"] = self.unchanged
-        return out
 
 
 def _hired(session: Session, posting_id: str) -> int:
@@ -262,7 +248,7 @@ class PostingService:
             else:
                 good.append((number, checked.values))
         for start in range(0, len(good), IMPORT_BATCH):
-            self._write_batch(actor, good[start:start + IMPORT_BATCH], summary)
+            write_batch(self._s.db, good[start:start + IMPORT_BATCH], lambda session, b: self._apply(session, actor, b), summary)
         with self._s.db.session(write=True) as session:
             append_audit(session, actor, "posting.import", at=self._s.now(), entity="import",
                          entity_id=source[:64] or None,
@@ -270,24 +256,6 @@ class PostingService:
                                   "unchanged": summary.unchanged, "rejected": len(summary.rejected)})
         summary.rejected.sort(key=lambda r: r["line"])
         return summary
-
-    def _write_batch(self, actor: Actor, batch: list[tuple[int, dict[str, Any]]], summary: ImportSummary) -> None:
-        """One transaction for the batch; if the store refuses it, line by line to find the one."""
-        try:
-            with self._s.db.session(write=True) as session:
-                outcome = self._apply(session, actor, batch)
-        except DBAPIError:
-            if len(batch) == 1:
-                summary.rejected.append({"line": batch[0][0], "errors": [
-                    {"field": "(record)", "message": "could not be saved; the store refused it"}]})
-                return
-            for item in batch:
-                self._write_batch(actor, [item], summary)
-            return
-        summary.rejected.extend(outcome.rejected)
-        summary.created += outcome.created
-        summary.updated += outcome.updated
-        summary.unchanged += outcome.unchanged
 
     def _apply(self, session: Session, actor: Actor, batch: list[tuple[int, dict[str, Any]]]) -> ImportSummary:
         out = ImportSummary()

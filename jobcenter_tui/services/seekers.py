@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert
-from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from jobcenter_tui.db.models import AuditEntry, EligibilityDetermination, JobSeeker, Staff, new_id
@@ -27,23 +26,13 @@ from jobcenter_tui.services.common import (
 )
 from jobcenter_tui.services.eligibility import llsil_problems
 from jobcenter_tui.services.errors import InvalidInput, ServiceError, StaleRecord
+from jobcenter_tui.services.imports import ImportSummary, write_batch
 from jobcenter_tui.services.seeker_mapping import record_columns, row_record_dict
 
 if TYPE_CHECKING:
     from jobcenter_tui.services import Services
 
 IMPORT_BATCH = 500
-
-
-@dataclass
-class ImportSummary:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[dict[str, Any]] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, Any]:
-        return {"created": self.created, "updated": self.updated, "rejected": self.rejected}
 
 
 @dataclass(frozen=True)
@@ -215,10 +204,10 @@ class SeekerService:
             except RecordInvalid as exc:
                 summary.rejected.append({"line": number, "errors": exc.errors})
             if len(batch) >= IMPORT_BATCH:
-                self._write_batch(actor, batch, summary)
+                write_batch(self._s.db, batch, lambda session, b: self._apply(session, actor, b), summary)
                 batch = []
         if batch:
-            self._write_batch(actor, batch, summary)
+            write_batch(self._s.db, batch, lambda session, b: self._apply(session, actor, b), summary)
         with self._s.db.session(write=True) as session:
             append_audit(
                 session, actor, "seeker.import", at=self._s.now(), entity="import", entity_id=source[:64] or None,
@@ -227,28 +216,6 @@ class SeekerService:
             )
         summary.rejected.sort(key=lambda r: r["line"])
         return summary
-
-    def _write_batch(self, actor: Actor, batch: list[tuple[int, SeekerRecord]], summary: ImportSummary) -> None:
-        """Write a batch in one transaction; if the store refuses it, retry line by line.
-
-        The checks run inside the write transaction (BEGIN IMMEDIATE), so what they saw cannot
-        change before the insert; a refusal here is unexpected, and the retry finds the line.
-        """
-        try:
-            with self._s.db.session(write=True) as session:
-                outcome = self._apply(session, actor, batch)
-        except DBAPIError:
-            if len(batch) == 1:
-                summary.rejected.append({"line": batch[0][0], "errors": [
-                    {"field": "(record)", "message": "could not be saved; the store refused it"}]})
-                return
-            for item in batch:
-                self._write_batch(actor, [item], summary)
-            return
-        summary.rejected.extend(outcome.rejected)
-        summary.created += outcome.created
-        summary.updated += outcome.updated
-        summary.unchanged += outcome.unchanged
 
     def _apply(self, session: Session, actor: Actor, batch: list[tuple[int, SeekerRecord]]) -> ImportSummary:
         keyring = self._s.keyring
