@@ -89,3 +89,15 @@ def test_store_keeps_no_ssn_digits_and_refuses_to_lose_its_key(services, home: P
     (home / "jobcenter.key").unlink()
     with pytest.raises(KeyFileError, match="missing"):
         open_services()
+
+
+def test_key_id_names_the_key_without_revealing_it() -> None:
+    import os as _os
+
+    from jobcenter_tui.services.crypto import Keyring as _Keyring
+
+    master = _os.urandom(32)
+    same, other = _Keyring(master), _Keyring(_os.urandom(32))
+    assert _Keyring(master).key_id == same.key_id
+    assert other.key_id != same.key_id
+    assert len(same.key_id) == 32 and master.hex()[:32] != same.key_id

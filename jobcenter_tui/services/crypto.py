@@ -67,6 +67,9 @@ class Keyring:
     def __init__(self, master: bytes) -> None:
         self._aead = AESGCM(_derive(master, b"ssn-encryption"))
         self._mac_key = _derive(master, b"ssn-blind-index")
+        self.key_id = hmac.new(_derive(master, b"key-identifier"), b"jobcenter:key-id:v1", sha256).hexdigest()[:32]
+        """Names the key without revealing it: stored with the store and its backups, so a store
+        is never opened (nor a backup restored) with a different key."""
 
     @classmethod
     def load(cls, path: Path, *, create: bool = False) -> Keyring:
