@@ -57,14 +57,16 @@ def _fail(message: str, code: int = 1) -> NoReturn:
 
 
 def _open() -> Services:
-    from jobcenter_tui.logs import install_redaction
+    from jobcenter_tui.config import UnsafeFileError, load_settings
+    from jobcenter_tui.logs import configure_logging
     from jobcenter_tui.services import open_services
     from jobcenter_tui.services.crypto import KeyFileError
 
-    install_redaction()
+    settings = load_settings()
+    configure_logging(settings.logs_dir)
     try:
-        return open_services()
-    except KeyFileError as exc:
+        return open_services(settings)
+    except (KeyFileError, UnsafeFileError) as exc:
         _fail(str(exc), 2)
         raise  # unreachable
 
@@ -319,22 +321,38 @@ def seekers_export(out: Path | None = typer.Option(None, "--out", help="File to 
 
 
 def _write_lines(lines: Iterable[str], out: Path | None, what: str) -> None:
-    """JSON Lines to stdout, or to ``out`` (mode 0600) through a ``.part`` file renamed at the end."""
-    import os
+    """JSON Lines to stdout, or to ``out``: 0600, written whole or not at all (``write_privately``)."""
+    from jobcenter_tui.config import write_privately
 
     if out is None:
+        _warn_if_stdout_is_a_file()
         for line in lines:
             sys.stdout.write(line + "\n")
         return
-    tmp = out.with_name(out.name + ".part")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     count = 0
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        for line in lines:
-            fh.write(line + "\n")
-            count += 1
-    os.replace(tmp, out)
+    try:
+        with write_privately(out) as fh:
+            for line in lines:
+                fh.write((line + "\n").encode("utf-8"))
+                count += 1
+    except OSError as exc:
+        _fail(f"cannot write {out}: {exc.strerror or exc}", 2)
     typer.echo(f"Exported {count} {what} to {out}", err=True)
+
+
+def _warn_if_stdout_is_a_file() -> None:
+    """``> file`` makes a file with the shell's umask, not 0600: say so (the export still goes on)."""
+    import os
+    import stat
+
+    try:
+        mode = os.fstat(sys.stdout.fileno()).st_mode
+    except (OSError, AttributeError, ValueError):
+        return  # not a real descriptor (a test runner's buffer)
+    if stat.S_ISREG(mode):
+        typer.echo("Warning: standard output is a file; jobcenter does not control its permissions "
+                   f"(now {stat.S_IMODE(mode):o}) and it will hold personal data. "
+                   "Use --out FILE for a file only you can read (0600).", err=True)
 
 
 # --- postings ------------------------------------------------------------------------------------

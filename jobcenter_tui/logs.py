@@ -1,4 +1,10 @@
-"""Logging that never carries an SSN: every handler gets a filter that masks SSN-like digits."""
+"""Logging that never carries personal data: every handler masks the whole line it writes.
+
+The mask sits on the *handlers*, not on a logger: a logger's filter sees only records logged on
+that very logger, so a child logger (``jobcenter_tui.x.y``) would pass around it. It masks the
+message, the exception text and the traceback — formatted first, then masked, so an SSN in an
+exception's message or a traceback line never reaches a file.
+"""
 
 from __future__ import annotations
 
@@ -10,27 +16,81 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
+from jobcenter_tui.config import PRIVATE_FILE_MODE, ensure_private_dir
 from jobcenter_tui.domain.ssn import redact_ssns
+
+LOG_FILE = "jobcenter.log"
 
 
 class RedactingFilter(logging.Filter):
+    """Masks SSNs, e-mail addresses, phone numbers and dates in the message and the traceback."""
+
+    _formatter = logging.Formatter()
+
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        redacted = redact_ssns(message)
-        if redacted != message:
+        redacted = redact_personal(message)
+        if redacted != message or record.args:
             record.msg, record.args = redacted, None
+        if record.exc_info and record.exc_info[0] is not None:
+            # format then mask; drop exc_info so no handler formats the raw exception again
+            record.exc_text = redact_personal(record.exc_text or self._formatter.formatException(record.exc_info))
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = redact_personal(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact_personal(record.stack_info)
         return True
 
 
+def _mask(handler: logging.Handler) -> None:
+    if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+        handler.addFilter(RedactingFilter())
+
+
 def install_redaction(logger: logging.Logger | None = None) -> None:
-    """Mask SSNs in every record that reaches the root logger's handlers (or ``logger``'s)."""
+    """Mask every record that reaches the handlers of the root logger (or ``logger``), and Python's
+    last-resort handler (what prints a warning when no handler is set)."""
     target = logger or logging.getLogger()
-    flt = RedactingFilter()
-    if not any(isinstance(f, RedactingFilter) for f in target.filters):
-        target.addFilter(flt)
     for handler in target.handlers:
-        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
-            handler.addFilter(flt)
+        _mask(handler)
+    if logging.lastResort is not None:
+        _mask(logging.lastResort)
+
+
+class PrivateFileHandler(logging.FileHandler):
+    """A log file readable by its owner only (0600 whatever the umask), in a 0700 folder."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE_MODE)
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, PRIVATE_FILE_MODE)
+        return os.fdopen(fd, "a", encoding=self.encoding or "utf-8", errors=self.errors)
+
+
+def configure_logging(logs_dir: Path, level: int = logging.WARNING) -> logging.Handler | None:
+    """Send warnings and errors to ``logs_dir/jobcenter.log`` (masked, 0600); mask every handler.
+
+    Called again (another store, another test) it replaces the handler it installed before.
+    Never raises: a console that cannot write its log still runs (the last-resort handler is masked).
+    """
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, PrivateFileHandler)]:
+        root.removeHandler(old)
+        old.close()
+    handler: logging.Handler | None = None
+    try:
+        ensure_private_dir(logs_dir)
+        handler = PrivateFileHandler(logs_dir / LOG_FILE, encoding="utf-8", delay=True)
+        handler.setLevel(level)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+        if root.level > level or root.level == logging.NOTSET:
+            root.setLevel(level)
+    except OSError:
+        handler = None
+    install_redaction(root)
+    return handler
 
 
 # --- incidents ---------------------------------------------------------------------------------
@@ -66,8 +126,7 @@ def record_incident(logs_dir: Path, error: BaseException, *, where: str = "", in
     details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     entry = f"=== incident {incident_id} at {stamp}{' in ' + where if where else ''}\n{redact_personal(details)}\n"
     try:
-        logs_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.chmod(logs_dir, 0o700)
+        ensure_private_dir(logs_dir)
         path = logs_dir / "incidents.log"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:

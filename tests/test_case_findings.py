@@ -204,7 +204,8 @@ def test_an_eligible_spouse_is_not_flagged_veteran(case) -> None:  # type: ignor
 async def test_documents_verify_keeps_the_cursor_export_writes_that_file_and_sizes_read_right(case, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """4: ``v`` leaves the cursor on the row; ``x`` exports the file under the cursor and names the path."""
     cm = case.staff.actor_for("cm")
-    for name, body in (("pay-stub.pdf", b"x" * 45), ("layoff.pdf", b"%PDF" + b"y" * 3000), ("id.png", b"z" * 10)):
+    for name, body in (("pay-stub.pdf", b"%PDF-" + b"x" * 40), ("layoff.pdf", b"%PDF-" + b"y" * 2999),
+                       ("id.png", b"\x89PNG\r\n\x1a\nzz")):  # contents that match their names
         source = tmp_path / name
         source.write_bytes(body)
         case.documents.attach(cm, SEEKER, source, type="other")

@@ -246,12 +246,12 @@ def test_bad_files_are_refused_at_the_file_field_with_nothing_saved(case, tmp_pa
 
 def test_an_oversized_file_is_refused_with_nothing_saved(case, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     services, cm, _, _ = case
-    services.documents.max_bytes = 2_000_000
+    services.documents.max_bytes = 2 * 1024 * 1024
     path = tmp_path / "big.txt"
     path.write_text("Skills\n" + "welding, " * 250_000)
     with pytest.raises(InvalidInput) as refused:
         services.resumes.upload(cm, SEEKER, path)
-    assert "the limit is 2 MB" in refused.value.errors["file"]
+    assert "the file is 2.1 MB; the limit is 2 MB" in refused.value.errors["file"]  # one unit for both
     assert _stored(services) == (0, 0, [])
 
 

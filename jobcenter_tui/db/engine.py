@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlmodel import Session
 
+from jobcenter_tui.config import create_private_file, ensure_private_dir
+
 WRITE_OPTION = "jobcenter_write"
 SINGLE_READ_OPTION = "jobcenter_single_read"
 
@@ -27,12 +29,24 @@ def make_engine(url: str, *, echo: bool = False, busy_timeout: float = 5.0) -> E
     """
     if url.startswith("sqlite"):
         path = url.split("sqlite:///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if path and path != ":memory:" and "?" not in path:
+            _create_private_store(Path(path))
         engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": busy_timeout})
         _configure_sqlite(engine, busy_timeout)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True)
+
+
+def _create_private_store(path: Path) -> None:
+    """Create the store file 0600 before SQLite does: SQLite gives ``-wal`` and ``-shm`` the main
+    file's mode (checked on 3.40 with umask 000), so the whole store stays the owner's."""
+    if not path.parent.exists():
+        ensure_private_dir(path.parent)
+    if not path.exists():
+        try:
+            create_private_file(path)
+        except FileExistsError:
+            pass  # another process made it first
 
 
 def _configure_sqlite(engine: Engine, busy_timeout: float) -> None:

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from argon2 import PasswordHasher
 from sqlalchemy import text
 
-from jobcenter_tui.config import Settings, load_settings
+from jobcenter_tui.config import Settings, check_private_store, ensure_private_dir, load_settings
 from jobcenter_tui.db.engine import Database
 from jobcenter_tui.domain.permissions import Actor
 from jobcenter_tui.services.crypto import KeyFileError, Keyring
@@ -139,6 +139,8 @@ def open_services(
     error, because a new key could never decrypt the old values.
     """
     settings = settings or load_settings()
+    ensure_private_dir(settings.home)
+    check_private_store(settings.sqlite_path)  # UnsafeFileError: others can read it
     db = Database(settings.database_url, busy_timeout=settings.busy_timeout)
     try:
         if upgrade:

@@ -12,9 +12,9 @@ The text export keeps every character.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from jobcenter_tui.config import write_privately
 from jobcenter_tui.domain.resumes import ResumeContent, contact_lines, outline, pdf_safe
 
 UPLOAD_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
@@ -114,21 +114,14 @@ def pdf_bytes(content: ResumeContent) -> bytes:
 
 
 def write_private(folder: Path, name: str, data: bytes) -> Path:
-    """Write a new file readable by its owner only (0600); a name already there gets " (2)", " (3)"…"""
+    """Write a new file readable by its owner only (0600), whole or not at all (a temporary file
+    renamed at the end); a name already there gets " (2)", " (3)"…"""
     stem, suffix = Path(name).stem, Path(name).suffix
     target, n = folder / name, 2
     while True:
         try:
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            break
+            with write_privately(target, replace=False) as out:
+                out.write(data)
+            return target
         except FileExistsError:
             target, n = folder / f"{stem} ({n}){suffix}", n + 1
-    try:
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, 0o600)  # whatever the umask
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
-    return target

@@ -316,7 +316,7 @@ class ResumeService:
         if problem:
             raise InvalidInput({"file": problem})
         clean_title = _title(title) if title and title.strip() else f"Uploaded: {path.name}"[:TITLE_MAX]
-        stored = documents.copy_in(path)  # read what is kept, not a file that could change after the check
+        stored = documents.copy_in(path, field="file")  # read what is kept, not a file that could change after the check
         try:
             try:
                 text = extract_text(stored.path)
