@@ -387,6 +387,52 @@ def postings_export(out: Path | None = typer.Option(None, "--out", help="File to
         _write_lines(lines, out, "postings")
 
 
+# --- backup and restore ------------------------------------------------------------------------------
+
+
+@app.command()
+def backup(out: Path | None = typer.Option(None, "--out", help="File to write (mode 0600); default "
+                                           "$JOBCENTER_HOME/backups/jobcenter-YYYYmmdd-HHMMSS.backup")) -> None:
+    """Back up the store while others keep working: checked, then encrypted under the store's key."""
+    from jobcenter_tui.services.backup import create_backup
+
+    with _session() as (services, actor):
+        result = _handle(lambda: create_backup(services, actor, out))
+    rate = result.store_bytes / 1e6 / max(result.seconds, 1e-6)
+    typer.echo(f"Backup written to {result.path} ({result.size / 1e6:.1f} MB; integrity ok; "
+               f"{result.audit_rows} audit rows verified; {result.seconds:.1f} s, {rate:.0f} MB/s). "
+               "Keep the key file too, somewhere else: the backup cannot be read without it.")
+
+
+@app.command()
+def restore(
+    file: Path = typer.Argument(..., help="A file made by 'jobcenter backup'"),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask before replacing the store"),
+) -> None:
+    """Replace the store with a backup (stop the consoles first). The current store is kept aside."""
+    from jobcenter_tui.config import UnsafeFileError, check_private_store, load_settings
+    from jobcenter_tui.logs import configure_logging
+    from jobcenter_tui.services import system_actor
+    from jobcenter_tui.services.backup import inspect_backup, restore_backup
+    from jobcenter_tui.services.crypto import KeyFileError, Keyring
+
+    settings = load_settings()
+    configure_logging(settings.logs_dir)
+    try:
+        check_private_store(settings.sqlite_path)
+        keyring = Keyring.load(settings.key_file)
+    except (KeyFileError, UnsafeFileError) as exc:
+        _fail(str(exc), 2)
+    header = _handle(lambda: inspect_backup(file, keyring))
+    if not yes:
+        typer.confirm(f"Replace the store at {settings.sqlite_path or settings.database_url} with the backup made "
+                      f"{header.made_at:%Y-%m-%d %H:%M} UTC? The current store is kept beside it.", abort=True)
+    result = _handle(lambda: restore_backup(settings, keyring, file, system_actor()))
+    kept = f"; the store it replaced is kept as {result.kept_aside}" if result.kept_aside else ""
+    typer.echo(f"Store restored from {file} (made {result.made_at:%Y-%m-%d %H:%M} UTC; integrity ok; "
+               f"{result.audit_rows} audit rows verified){kept}.")
+
+
 # --- audit ---------------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ exception's message or a traceback line never reaches a file.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
@@ -61,7 +62,7 @@ def install_redaction(logger: logging.Logger | None = None) -> None:
 class PrivateFileHandler(logging.FileHandler):
     """A log file readable by its owner only (0600 whatever the umask), in a 0700 folder."""
 
-    def _open(self):  # type: ignore[no-untyped-def]
+    def _open(self) -> io.TextIOWrapper:
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE_MODE)
         if hasattr(os, "fchmod"):
             os.fchmod(fd, PRIVATE_FILE_MODE)

@@ -67,6 +67,8 @@ class Keyring:
     def __init__(self, master: bytes) -> None:
         self._aead = AESGCM(_derive(master, b"ssn-encryption"))
         self._mac_key = _derive(master, b"ssn-blind-index")
+        self.backup_key = _derive(master, b"backup")
+        """Encrypts backups (services/backup.py): derived, so the master key itself never leaves the key file."""
         self.key_id = hmac.new(_derive(master, b"key-identifier"), b"jobcenter:key-id:v1", sha256).hexdigest()[:32]
         """Names the key without revealing it: stored with the store and its backups, so a store
         is never opened (nor a backup restored) with a different key."""
