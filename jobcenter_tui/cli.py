@@ -413,11 +413,13 @@ def restore(
     from jobcenter_tui.config import UnsafeFileError, check_private_store, load_settings
     from jobcenter_tui.logs import configure_logging
     from jobcenter_tui.services import system_actor
-    from jobcenter_tui.services.backup import inspect_backup, restore_backup
+    from jobcenter_tui.services.backup import RESTORE_NOT_SQLITE, inspect_backup, restore_backup
     from jobcenter_tui.services.crypto import KeyFileError, Keyring
 
     settings = load_settings()
     configure_logging(settings.logs_dir)
+    if settings.sqlite_path is None:
+        _fail(RESTORE_NOT_SQLITE, 1)
     try:
         check_private_store(settings.sqlite_path)
         keyring = Keyring.load(settings.key_file)

@@ -485,6 +485,16 @@ def test_a_backup_made_under_another_key_is_refused_saying_so(backed_up: Path, d
     assert _store_digest(demo_home) == before
 
 
+def test_a_damaged_store_is_replaced_and_kept_aside_with_its_wal(backed_up: Path, demo_home: Path) -> None:
+    store = demo_home / "jobcenter.db"
+    store.write_bytes(b"this is no longer a database" * 100)
+    Path(f"{store}-wal").write_bytes(b"a stale write-ahead log")  # must never meet the restored store
+    _restore(demo_home, backed_up)
+    assert _integrity(store) == "ok" and not Path(f"{store}-wal").exists()
+    kept = next(demo_home.glob("jobcenter.db.before-restore-*[0-9]"))
+    assert kept.read_bytes().startswith(b"this is no longer") and Path(f"{kept}-wal").exists()
+
+
 def test_a_postgresql_store_is_told_to_use_pg_dump(services: Services) -> None:
     pg = SimpleNamespace(settings=replace(services.settings, database_url="postgresql+psycopg://db/jobcenter"))
     with pytest.raises(BackupRefused, match="pg_dump"):

@@ -57,6 +57,7 @@ _TAG = 16
 
 NOT_SQLITE = ("Backups are made here for a SQLite store only. Back up a PostgreSQL store with pg_dump "
               "(and keep the key file, elsewhere, with the dumps).")
+RESTORE_NOT_SQLITE = "Restoring is for a SQLite store only; restore a PostgreSQL store from its pg_dump with pg_restore."
 
 
 class BackupRefused(ServiceError):
@@ -279,12 +280,13 @@ def restore_backup(settings: Settings, keyring: Keyring, file: Path, actor: Acto
     """Replace the store with a checked backup; the store it replaces is kept aside. Audited."""
     store = settings.sqlite_path
     if store is None:
-        raise BackupRefused("Restoring is for a SQLite store only; restore a PostgreSQL store with pg_restore.")
+        raise BackupRefused(RESTORE_NOT_SQLITE)
     header = inspect_backup(file, keyring)
     ensure_private_dir(store.parent)
     now = clock()
     stamp = f"{now:%Y%m%d-%H%M%S}"
-    aside = store.with_name(f"{store.name}.before-restore-{stamp}") if store.exists() else None
+    present = any(Path(f"{store}{suffix}").exists() for suffix in ("", "-wal", "-shm"))
+    aside = store.with_name(f"{store.name}.before-restore-{stamp}") if present else None
     with _workdir(settings) as work:
         restored = work / "restored.db"
         with open(file, "rb") as source, write_privately(restored) as out:
@@ -300,8 +302,7 @@ def restore_backup(settings: Settings, keyring: Keyring, file: Path, actor: Acto
         finally:
             db.dispose()  # the last connection closing folds the -wal into the file
         _fold_wal(restored)
-        if aside is not None:
-            _fold_wal(store)
+        if aside is not None:  # moved as it is, -wal and -shm beside it: together they are that store
             _move_store(store, aside)
         try:
             os.replace(restored, store)
@@ -327,4 +328,5 @@ def _move_store(source: Path, target: Path) -> None:
         companion = Path(f"{source}{suffix}")
         if companion.exists():
             os.replace(companion, Path(f"{target}{suffix}"))
-    os.replace(source, target)
+    if source.exists():
+        os.replace(source, target)
