@@ -186,3 +186,123 @@ def test_idle_lock_minutes_is_a_store_setting(services, admin, monkeypatch) -> N
     assert services.staff.idle_lock_minutes() == 5
     assert [c for a, _, e, c in audit_rows(services) if a == "config.set" and e == "idle_lock_minutes"] == [
         {"idle_lock_minutes": {"old": 15, "new": 5}}]
+
+
+# --- item 10: what is audited --------------------------------------------------------------------
+
+
+def _no_personal_data(changes: object, *words: str) -> None:
+    blob = json.dumps(changes).lower()
+    for word in words:
+        assert word.lower() not in blob, (word, blob)
+
+
+def test_name_and_birth_date_searches_are_audited_by_kind_and_count_never_the_text(case) -> None:  # type: ignore[no-untyped-def]
+    services, cm, fd, _ = case
+    start = len(audit_rows(services))
+    assert len(services.search.search(fd, "reyes").rows) == 1
+    assert len(services.search.search(fd, "1979-04-02").rows) == 1
+    assert len(services.search.search(fd, "dana reyes 04/02/1979").rows) == 1
+    assert services.search.search(cm, "nobody-like-this").rows == ()
+    services.search.search(cm, "reyes", page=1)  # a second page is a search the screen shows too
+    services.search.search(cm, "")  # nothing searched: nothing to audit
+    rows = audit_rows(services)[start:]
+    assert [(a, st, c) for a, st, _, c in rows] == [
+        ("seeker.search", "fd", {"kind": "name", "results": 1, "page": 0}),
+        ("seeker.search", "fd", {"kind": "date_of_birth", "results": 1, "page": 0}),
+        ("seeker.search", "fd", {"kind": "name+date_of_birth", "results": 1, "page": 0}),
+        ("seeker.search", "cm", {"kind": "name", "results": 0, "page": 0}),
+        ("seeker.search", "cm", {"kind": "name", "results": 0, "page": 1}),
+    ]
+    for _, _, _, changes in rows:
+        _no_personal_data(changes, "reyes", "dana", "1979", "04/02", "nobody")
+
+
+def test_a_search_the_audit_cannot_record_shows_nothing(case, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from jobcenter_tui.services import search as search_module
+    from jobcenter_tui.services.errors import StoreBusy
+
+    services, _, fd, _ = case
+
+    def busy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise StoreBusy()
+
+    monkeypatch.setattr(search_module, "append_audit", busy)
+    with pytest.raises(StoreBusy):
+        services.search.search(fd, "reyes")
+
+
+async def test_each_case_pane_opened_is_audited_once_with_its_name(case) -> None:  # type: ignore[no-untyped-def]
+    from jobcenter_tui.screens.case_details import PANES
+    from tests.casework import SEEKER
+
+    services, cm, _, _ = case
+    app = JobCenterApp(services, actor=cm)
+    start = len(audit_rows(services))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_case(SEEKER)
+        await settle(app, pilot)
+        for number in (*range(2, 11), 1, 3):  # every tab, then two again: a tab seen before is not audited again
+            await pilot.press("1234567890"[number - 1])
+            await settle(app, pilot)
+        history = app.screen.query_one("#pane-history")
+        assert history.viewed
+    rows = [(a, e, c) for a, st, e, c in audit_rows(services)[start:] if st == "cm"]
+    views = [c["pane"] for a, e, c in rows if a == "case.view" and e == SEEKER]
+    assert views == [pane.KEY for pane in PANES]  # the first tab opens with the case, then 2…0 in order
+    assert [a for a, _, _ in rows].count("seeker.view") == 1  # opening the record, as before
+    for _, _, changes in rows:
+        _no_personal_data(changes, "reyes", "dana", "1979")
+
+
+async def test_history_names_the_tab_opened(case) -> None:  # type: ignore[no-untyped-def]
+    from tests.casework import SEEKER
+
+    services, cm, _, _ = case
+    services.seekers.audit_view(cm, SEEKER, "notes")
+    entry = services.seekers.history(cm, SEEKER)[0]
+    from jobcenter_tui.domain.audit import action_label
+    from jobcenter_tui.widgets.case.history import _changed
+
+    assert (action_label(entry.action), _changed(entry)) == ("Case tab opened", "Notes")
+
+
+def test_logins_failures_lock_and_unlock_are_audited_without_the_password(case) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from jobcenter_tui.services.errors import LoginFailed
+
+    services, _, _, _ = case
+    start = len(audit_rows(services))
+    with pytest.raises(LoginFailed):
+        services.staff.login("cm", "wrong horse battery", terminal="tty7")
+    cm = services.staff.login("cm", "tall maple river lantern", terminal="tty7")
+    services.staff.lock(cm, 15)
+    assert not services.staff.unlock(cm, "wrong horse battery").unlocked
+    assert services.staff.unlock(cm, "tall maple river lantern").unlocked
+    services.staff.logout(cm)
+    rows = audit_rows(services)[start:]
+    assert [(a, e) for a, _, e, _ in rows] == [("login.failed", "cm"), ("login", "cm"), ("session.lock", "cm"),
+                                               ("session.unlock_failed", "cm"), ("session.unlock", "cm"), ("logout", "cm")]
+    for _, _, _, changes in rows:
+        _no_personal_data(changes, "horse", "maple", "lantern")
+
+
+def test_unlock_failures_count_per_lock_and_a_disabled_account_is_signed_out(case) -> None:  # type: ignore[no-untyped-def]
+    services, _, _, _ = case
+    admin = services.staff.actor_for("root.admin")
+    cm = services.staff.login("cm", "tall maple river lantern", terminal="tty7")
+    services.staff.lock(cm, 15)
+    assert [services.staff.unlock(cm, "wrong").failures for _ in range(3)] == [1, 2, 3]
+    assert services.staff.unlock(cm, "tall maple river lantern").unlocked
+    services.staff.lock(cm, 15)  # a new lock starts counting again
+    outcomes = [services.staff.unlock(cm, "wrong") for _ in range(5)]
+    assert [o.failures for o in outcomes] == [1, 2, 3, 4, 5] and [o.signed_out for o in outcomes] == [False] * 4 + [True]
+    cm = services.staff.login("cm", "tall maple river lantern", terminal="tty7")
+    services.staff.lock(cm, 15)
+    services.staff.set_status(admin, "cm", "disabled")
+    outcome = services.staff.unlock(cm, "tall maple river lantern")  # the right password, but the account is off
+    assert not outcome.unlocked and outcome.signed_out
