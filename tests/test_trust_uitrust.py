@@ -119,6 +119,11 @@ async def test_a_key_press_restarts_the_idle_clock(demo_services) -> None:  # ty
         app._check_idle()  # noqa: SLF001
         await pilot.pause()
         assert isinstance(app.screen, SearchScreen)  # 28 minutes in all, but 14 since the last key
+        await pilot.click("#search-box")  # a click counts as much as a key
+        now[0] += 14 * MINUTE
+        app._check_idle()  # noqa: SLF001
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)
         now[0] += 1 * MINUTE
         app._check_idle()  # noqa: SLF001
         await pilot.pause()
