@@ -11,17 +11,27 @@ import traceback
 from collections.abc import Callable, Iterable
 from functools import partial
 from time import monotonic
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App, SystemCommand
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import AwaitMount
 from textual.worker import WorkerFailed
 
 from jobcenter_tui.domain.permissions import Actor
+from jobcenter_tui.domain.session_lock import IDLE_LOCK_DEFAULT_MINUTES, UnlockOutcome, is_idle
 from jobcenter_tui.services import Services, kiosk_actor, os_identity
-from jobcenter_tui.widgets.service_call import Failure, describe_failure
+from jobcenter_tui.widgets.service_call import Failure, call_service, describe_failure
+
+if TYPE_CHECKING:
+    from jobcenter_tui.screens.lock import LockScreen
+
+IDLE_CHECK_SECONDS = 5.0  # how often the staff console looks at the idle clock
+IDLE_INPUT = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)  # what counts as "not idle"
 
 
 def _header_teardown_race(error: BaseException) -> bool:
@@ -102,7 +112,13 @@ class ConsoleApp(App[None]):
 
 
 class JobCenterApp(ConsoleApp):
-    """Sign-in first; everything after it runs as the signed-in staff member."""
+    """Sign-in first; everything after it runs as the signed-in staff member.
+
+    After ``idle_lock_minutes`` (the store's setting, default 15) without a key or a click, a lock
+    screen covers the console and asks the password again. While it is up, nothing of the work
+    underneath reaches the screen: screens the work underneath opens and closes, and its
+    notifications, wait until the lock is lifted (and are dropped when the lock signs the person out).
+    """
 
     BINDINGS = [
         Binding("f2", "search", "Search", id="app.search", priority=True),
@@ -112,11 +128,19 @@ class JobCenterApp(ConsoleApp):
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
-    def __init__(self, services: Services, *, actor: Actor | None = None) -> None:
+    def __init__(self, services: Services, *, actor: Actor | None = None, clock: Callable[[], float] = monotonic,
+                 idle_lock_minutes: float | None = None) -> None:
         super().__init__(services, actor=actor)
         self.os_user, self.terminal = os_identity()
+        self._clock = clock  # seconds, monotonic; tests pass their own
+        self._last_input = clock()
+        self._idle_minutes_given = idle_lock_minutes  # None: the store's setting, read at sign-in
+        self.idle_lock_minutes: float = idle_lock_minutes or IDLE_LOCK_DEFAULT_MINUTES
+        self.lock_screen: LockScreen | None = None  # while the console is locked
+        self._held: list[Callable[[], object]] = []  # screen changes and notices asked for while locked
 
     def on_mount(self) -> None:
+        self.set_interval(IDLE_CHECK_SECONDS, self._check_idle)
         if self.actor is not None:
             self._open_main()
         else:
@@ -135,13 +159,22 @@ class JobCenterApp(ConsoleApp):
         assert self.actor is not None
         office = f" · office {self.actor.office}" if self.actor.office else ""
         self.sub_title = f"{self.actor.display_name}{office}"
+        self._last_input = self._clock()
+        if self._idle_minutes_given is None:
+            call_service(self, lambda s, _: s.staff.idle_lock_minutes(), done=self._set_idle_minutes, group="idle-lock",
+                         description="idle lock setting")
         if len(self.screen_stack) > 1:
             self.switch_screen(MainScreen())
         else:
             self.push_screen(MainScreen())
 
+    def _set_idle_minutes(self, minutes: int) -> None:
+        self.idle_lock_minutes = minutes
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The footer and palette show only keys that work here, for this staff member."""
+        if self.lock_screen is not None:  # locked: no F-key, no palette opens anything over the lock
+            return action in ("quit", "help_quit")
         if action in ("search", "register", "sign_out", "employers") and self.actor is None:
             return False
         if action == "employers" and self.actor is not None:
@@ -191,19 +224,21 @@ class JobCenterApp(ConsoleApp):
 
     def action_sign_out(self) -> None:
         """F10 from any screen: back to sign-in; whatever was open is closed."""
-        from jobcenter_tui.screens.login import LoginScreen
-        from jobcenter_tui.widgets.service_call import call_service
-
         actor = self.actor
-        if actor is None:
+        if actor is None or self.lock_screen is not None:
             return
         call_service(self, lambda services, _: services.staff.logout(actor), group="sign-out",
                      description="sign out")
+        self._to_sign_in()
+
+    def _to_sign_in(self, message: str = "") -> None:
+        from jobcenter_tui.screens.login import LoginScreen
+
         self.actor = None
         self.sub_title = ""
         while len(self.screen_stack) > 2:
             self.pop_screen()
-        self.switch_screen(LoginScreen())
+        self.switch_screen(LoginScreen(message))
 
     def sign_out(self) -> None:
         self.action_sign_out()
@@ -224,6 +259,75 @@ class JobCenterApp(ConsoleApp):
                 continue  # a pane's key: already listed by the screen, under the pane's name
             seen.add(binding.action)
             yield SystemCommand(binding.description, f"Key: {key}", partial(self.run_action, binding.action, active.node))
+
+
+    # --- the idle lock ----------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, IDLE_INPUT):
+            self._last_input = self._clock()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        if self.actor is None or self.lock_screen is not None:
+            return
+        if is_idle(self._last_input, self._clock(), self.idle_lock_minutes):
+            self.lock()
+
+    def lock(self) -> None:
+        """Cover the console and ask the password again (audited); the screens underneath stay as they are."""
+        from jobcenter_tui.screens.lock import LockScreen
+
+        actor = self.actor
+        if actor is None or self.lock_screen is not None:
+            return
+        self.clear_notifications()  # a toast may name someone
+        self.lock_screen = LockScreen(actor.display_name)
+        super().push_screen(self.lock_screen, self._lock_closed)
+        minutes = self.idle_lock_minutes
+        call_service(self, lambda s, a: s.staff.lock(a, minutes), group="session-lock", description="lock")
+
+    def _lock_closed(self, outcome: UnlockOutcome | None) -> None:
+        """The lock screen closed itself: unlocked (replay what waited) or signed out (drop it)."""
+        self.lock_screen = None
+        self._last_input = self._clock()
+        held, self._held = self._held, []
+        if outcome is not None and outcome.signed_out:  # the services audited the logout
+            self._to_sign_in(outcome.message)
+            return
+        for step in held:
+            step()
+
+    def push_screen(self, screen: Any, callback: Any = None, wait_for_dismiss: bool = False, *,
+                    mode: str | None = None) -> Any:
+        """While locked, a screen the work underneath opens waits for the unlock (never above the lock)."""
+        from jobcenter_tui.screens.incident import IncidentDialog
+
+        if self.lock_screen is None or wait_for_dismiss or isinstance(screen, IncidentDialog):
+            return super().push_screen(screen, callback, wait_for_dismiss, mode=mode)  # type: ignore[call-overload]
+        self._held.append(partial(super().push_screen, screen, callback, mode=mode))
+        return AwaitMount(self.screen, [])
+
+    def pop_screen(self) -> AwaitComplete:
+        """While locked, only the lock closes the lock: a screen underneath that closes itself waits."""
+        lock = self.lock_screen
+        if lock is None or self.screen is not lock or lock.finished:
+            return super().pop_screen()
+        self._held.append(super().pop_screen)
+        return AwaitComplete(_nothing())
+
+    def notify(self, message: str, *, title: str = "", severity: Any = "information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """While locked, notices wait for the unlock: a toast over the lock could name someone."""
+        if self.lock_screen is not None:
+            self._held.append(partial(super().notify, message, title=title, severity=severity, timeout=timeout,
+                                      markup=markup))
+            return
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+
+async def _nothing() -> None:
+    """A step already done (what ``pop_screen`` returns when the pop waits for the unlock)."""
 
 
 class KioskApp(ConsoleApp):

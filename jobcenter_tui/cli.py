@@ -536,17 +536,18 @@ def eligibility_show(
 def config_show() -> None:
     """The switches, poverty tables and LLSIL regions in force, and the rules version."""
     with _session() as (services, _):
-        typer.echo(json.dumps({**services.eligibility.settings(), "resume_required": services.resumes.is_required()},
-                              indent=2))
+        typer.echo(json.dumps({**services.eligibility.settings(), "resume_required": services.resumes.is_required(),
+                               "idle_lock_minutes": services.staff.idle_lock_minutes()}, indent=2))
 
 
 @config_app.command("set")
 def config_set(
     key: str = typer.Argument(..., help="work_authorization_required, dw_min_age, wp_min_age, isy_disability_max_age, "
-                                        "eligibility_valid_days or resume_required"),
+                                        "eligibility_valid_days, resume_required or idle_lock_minutes"),
     value: str = typer.Argument(..., help='A JSON value: 16, true, or {"WP": false}'),
 ) -> None:
-    """Change an eligibility switch, or resume_required (job leads and referrals need a published resume)."""
+    """Change an eligibility switch, resume_required (job leads and referrals need a published resume), or
+    idle_lock_minutes (minutes without a key before a staff console locks, 1-60, default 15)."""
     try:
         parsed = json.loads(value)
     except ValueError:
@@ -555,6 +556,10 @@ def config_set(
         if key == "resume_required":  # a case-work switch, not an eligibility rule: no new rules version
             _handle(lambda: services.resumes.set_required(actor, parsed))
             typer.echo(f"{key} set to {str(parsed).lower()}")
+            return
+        if key == "idle_lock_minutes":  # a console setting, not an eligibility rule
+            minutes = _handle(lambda: services.staff.set_idle_lock_minutes(actor, parsed))
+            typer.echo(f"{key} set to {minutes}")
             return
         cfg = _handle(lambda: services.eligibility.set_switch(actor, key, parsed))
         typer.echo(f"{key} set; rules version now {cfg.version}")

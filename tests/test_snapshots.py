@@ -231,3 +231,13 @@ def test_case_details_job_search_80x24(snap_compare, demo_home: Path) -> None:  
         await _still(pilot)
 
     assert snap_compare(_case_app(demo_home), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_idle_lock_over_a_case(snap_compare, demo_home: Path) -> None:  # type: ignore[no-untyped-def]
+    """The lock covers the whole console: nothing of the open case (name, SSN, tabs) shows."""
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _open_case(pilot)
+        pilot.app.lock()
+        await _still(pilot)
+
+    assert snap_compare(_case_app(demo_home), terminal_size=(80, 24), run_before=run_before)

@@ -108,6 +108,8 @@ ACTION_LABELS: dict[str, str] = {
     "note.correct": "Note corrected", "note.delete": "Note deleted",
     "job.lead": "Job lead sent", "job.referral": "Referred to a job", "job.referral_outcome": "Referral outcome recorded",
     "job.introduction": "Introduced to an employer",
+    "case.view": "Case tab opened", "seeker.search": "Searched job seekers", "session.lock": "Console locked (idle)",
+    "session.unlock": "Console unlocked", "session.unlock_failed": "Wrong password on the lock screen",
 }
 
 

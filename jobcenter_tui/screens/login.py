@@ -17,6 +17,10 @@ class LoginScreen(ServiceCaller, Screen[None]):
     AUTO_FOCUS = "#username"
     BINDINGS = [Binding("escape", "clear", "Clear", id="login.clear")]
 
+    def __init__(self, message: str = "") -> None:
+        super().__init__()
+        self.message = message  # why the last session ended, when the console ended it (the idle lock)
+
     def compose(self) -> ComposeResult:
         with Vertical(id="login-box"):
             yield Static("jobcenter", id="login-title")
@@ -25,7 +29,7 @@ class LoginScreen(ServiceCaller, Screen[None]):
             yield Input(id="username", placeholder="user name", max_length=64)
             yield Label("Password", classes="field-label")
             yield Input(id="password", placeholder="password", password=True, max_length=256)
-            yield Label("", id="login-error", markup=False)
+            yield Label(self.message, id="login-error", markup=False)
             yield Button("Sign in", id="sign-in", variant="primary")
         yield Footer()
 

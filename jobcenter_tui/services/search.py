@@ -80,6 +80,13 @@ class SearchService:
                     query = SearchQuery("record_id", record_prefix=prefix)
                     result = find_seekers(conn, SeekerFilters(record_prefix=prefix), limit=page_size + 1,
                                           offset=page * page_size)
+            # Every other search is audited too (what was searched by and how many were shown, never
+            # the text), in a short unit of work of its own after the read, so the write lock is
+            # not held while the index is searched. No results reach the screen unless it is written.
+            with self._s.db.session(write=True) as session:
+                append_audit(session, actor, "seeker.search", at=self._s.now(), entity="search",
+                             changes={"kind": search_kind(query), "results": len(result.rows[:page_size]),
+                                      "page": page})
         found = result.rows
         summaries = tuple(
             SeekerSummary(
@@ -106,6 +113,14 @@ class SearchService:
         if query.problems:
             message = " ".join(query.problems) + " " + message
         return SearchPage(query, summaries, page, page_size, has_more, message.strip())
+
+
+def search_kind(query: SearchQuery) -> str:
+    """What a search was by, for the audit log: "name+date_of_birth", "phone"… never the text itself."""
+    parts = [kind for kind, present in (
+        ("name", query.name_terms), ("date_of_birth", query.date_of_birth), ("phone", query.phone),
+        ("email", query.email), ("record_id", query.record_id or query.record_prefix)) if present]
+    return "+".join(parts) or query.kind
 
 
 def _day(value: date | str) -> date:

@@ -22,6 +22,7 @@ from jobcenter_tui.services.common import (
     display_name,
     eligibility_config,
     next_sequence,
+    require_seeker,
     seeker_row,
 )
 from jobcenter_tui.services.eligibility import llsil_problems
@@ -167,6 +168,15 @@ class SeekerService:
             append_audit(session, actor, "seeker.upgrade", at=self._s.now(), entity="job_seeker", entity_id=seeker_id,
                          changes={"account_type": {"old": "self_service", "new": "staff_assisted"}}, reason=reason or None)
             return self._detail(row)
+
+    def audit_view(self, actor: Actor, seeker_id: str, pane: str) -> None:
+        """A Case Details pane (``notes``, ``demographics``…) showed this person's data: audited as
+        ``case.view`` with the pane's name and nothing of what it showed."""
+        actor.require(Privilege.SEEKER_VIEW)
+        with self._s.db.session(write=True) as session:
+            require_seeker(session, seeker_id)
+            append_audit(session, actor, "case.view", at=self._s.now(), entity="job_seeker", entity_id=seeker_id,
+                         changes={"pane": pane[:40]})
 
     def history(self, actor: Actor, seeker_id: str, limit: int = 200) -> list[HistoryEntry]:
         """The audit trail of this record, newest first (sensitive values were redacted when written)."""

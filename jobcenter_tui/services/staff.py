@@ -13,6 +13,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from jobcenter_tui.db.models import (
+    AuditEntry,
+    ConfigEntry,
     LoginThrottle,
     Role,
     RolePrivilege,
@@ -24,6 +26,14 @@ from jobcenter_tui.db.models import (
 from jobcenter_tui.domain.passwords import lockout_delay, password_problems
 from jobcenter_tui.domain.permissions import Actor, Privilege, ProgramLevel
 from jobcenter_tui.domain.programs import PROGRAM_CODES
+from jobcenter_tui.domain.session_lock import (
+    IDLE_LOCK_DEFAULT_MINUTES,
+    IDLE_LOCK_KEY,
+    UNLOCK_TRIES,
+    UnlockOutcome,
+    idle_lock_problem,
+    unlock_outcome,
+)
 from jobcenter_tui.services.audit import append_audit
 from jobcenter_tui.services.errors import InvalidInput, LoginFailed, NotFound, ServiceError
 
@@ -305,3 +315,73 @@ class StaffService:
             )
         )
         return StaffView(staff.username, staff.display_name, staff.office, staff.status, roles, grants, staff.last_login_at)
+
+    # --- the idle lock (kept together at the end of the class) -------------------------------------
+
+    def idle_lock_minutes(self) -> int:
+        """Minutes without a key before the staff console locks (``idle_lock_minutes``, default 15)."""
+        with self._s.db.session() as session:
+            entry = session.get(ConfigEntry, IDLE_LOCK_KEY)
+        value = entry.value if entry is not None else None
+        return value if value is not None and idle_lock_problem(value) is None else IDLE_LOCK_DEFAULT_MINUTES
+
+    def set_idle_lock_minutes(self, actor: Actor, value: object) -> int:
+        """Change the idle lock for every console of this store; audited."""
+        actor.require(Privilege.CONFIG_MANAGE)
+        problem = idle_lock_problem(value)
+        if problem:
+            raise InvalidInput({IDLE_LOCK_KEY: problem})
+        assert isinstance(value, int)
+        with self._s.db.session(write=True) as session:
+            entry = session.get(ConfigEntry, IDLE_LOCK_KEY)
+            old = entry.value if entry is not None else IDLE_LOCK_DEFAULT_MINUTES
+            entry = entry or ConfigEntry(key=IDLE_LOCK_KEY, value=value)
+            entry.value, entry.updated_at, entry.updated_by = value, self._s.now(), actor.username
+            session.add(entry)
+            append_audit(session, actor, "config.set", at=self._s.now(), entity="config", entity_id=IDLE_LOCK_KEY,
+                         changes={IDLE_LOCK_KEY: {"old": old, "new": value}})
+        return value
+
+    def lock(self, actor: Actor, idle_minutes: float) -> None:
+        """The console locked itself after ``idle_minutes`` without a key; audited."""
+        with self._s.db.session(write=True) as session:
+            append_audit(session, actor, "session.lock", at=self._s.now(), entity="staff", entity_id=actor.username,
+                         changes={"idle_minutes": idle_minutes})
+
+    def unlock(self, actor: Actor, password: str) -> UnlockOutcome:
+        """Check the password typed on the lock screen; audited either way.
+
+        Wrong passwords are counted from this terminal's audit rows since it locked (or signed in),
+        so the count lives in the store, not the screen. The ``UNLOCK_TRIES``-th wrong one, or an
+        account disabled meanwhile, ends the session (audited as a logout).
+        """
+        with self._s.db.session() as session:
+            staff = session.exec(select(Staff).where(Staff.username == actor.username)).first()
+            hashed, active = (staff.password_hash, staff.status == "active") if staff else (self._dummy_hash, False)
+        ok = self._verify(hashed, password)  # outside the write lock: Argon2 takes a while on purpose
+        now = self._s.now()
+        with self._s.db.session(write=True) as session:
+            recent = session.exec(
+                select(AuditEntry.action).where(
+                    AuditEntry.entity == "staff", AuditEntry.entity_id == actor.username,
+                    AuditEntry.terminal == actor.terminal,
+                    AuditEntry.action.in_(("session.lock", "session.unlock", "session.unlock_failed", "login")),  # type: ignore[attr-defined]
+                ).order_by(AuditEntry.id.desc()).limit(UNLOCK_TRIES + 1)  # type: ignore[union-attr]
+            ).all()
+            before = 0
+            for action in recent:
+                if action != "session.unlock_failed":
+                    break
+                before += 1
+            outcome = unlock_outcome(ok and active, before)
+            if not active:
+                outcome = UnlockOutcome(False, outcome.failures, True)
+            if outcome.unlocked:
+                append_audit(session, actor, "session.unlock", at=now, entity="staff", entity_id=actor.username)
+            else:
+                append_audit(session, actor, "session.unlock_failed", at=now, entity="staff", entity_id=actor.username,
+                             changes={"failures": outcome.failures})
+            if outcome.signed_out:
+                append_audit(session, actor, "logout", at=now, entity="staff", entity_id=actor.username,
+                             reason="too many wrong passwords on the lock screen" if active else "account disabled")
+        return outcome

@@ -97,6 +97,7 @@ class CasePane(ServiceCaller, Vertical, Generic[M]):
         self.seeker_id = seeker_id
         self.model: M | None = None
         self.stale = True
+        self.viewed = False  # its personal data has been shown once (and that was audited)
 
     # --- loading -------------------------------------------------------------------------------
 
@@ -109,11 +110,22 @@ class CasePane(ServiceCaller, Vertical, Generic[M]):
         """Put the model on screen (UI thread)."""
 
     def reload(self) -> None:
+        """Fetch in a worker; the first time, the opening of the pane is audited in that worker, after
+        the read and before anything is shown (a pane whose audit row cannot be written shows nothing)."""
         self.stale = False
-        self.call_service(self.fetch, done=self._loaded, group=f"pane-{self.KEY}", exclusive=True,
+        audit, fetch, seeker_id, pane = not self.viewed, self.fetch, self.seeker_id, self.KEY
+
+        def load(services: Services, actor: Actor) -> M:
+            model = fetch(services, actor)
+            if audit:
+                services.seekers.audit_view(actor, seeker_id, pane)
+            return model
+
+        self.call_service(load, done=self._loaded, group=f"pane-{self.KEY}", exclusive=True,
                           description=f"case pane {self.KEY}")
 
     def _loaded(self, model: M) -> None:
+        self.viewed = True
         self.model = model
         self.show(model)
         self.refresh_bindings()

@@ -46,6 +46,13 @@ class HistoryPane(CasePane[list["HistoryEntry"]]):
 
     def show(self, model: list[HistoryEntry]) -> None:
         fill_table(self.query_one("#history", DataTable), [
-            (None, (h.at.strftime("%Y-%m-%d %H:%M"), Text(h.staff or ""), action_label(h.action),
-                    Text(", ".join(sorted(label_for(f) for f in (h.changes or {}).get("fields", {}))) if h.changes else "")))
+            (None, (h.at.strftime("%Y-%m-%d %H:%M"), Text(h.staff or ""), action_label(h.action), Text(_changed(h))))
             for h in model])
+
+
+def _changed(entry: HistoryEntry) -> str:
+    """The fields a change touched, or the tab a view opened ("Notes")."""
+    changes = entry.changes or {}
+    if entry.action == "case.view":
+        return str(changes.get("pane", "")).replace("_", " ").capitalize()
+    return ", ".join(sorted(label_for(f) for f in changes.get("fields", {})))
