@@ -322,7 +322,8 @@ def test_verify_says_when_it_checked_the_checkpoint(services, admin, home) -> No
     _people(services, admin)
     checkpoint = home / "jobcenter.key.audit-head"
     assert stat.S_IMODE(checkpoint.stat().st_mode) == 0o600
-    assert json.loads(checkpoint.read_text())["id"] == _rows(services)[-1].id
+    state = services.audit_checkpoint.read()
+    assert state.sealed and state.last_id == _rows(services)[-1].id
     result = CliRunner().invoke(cli_app, ["audit", "verify"])
     assert result.exit_code == 0 and "hash chain verified" in result.output and "Matches the checkpoint" in result.output
     checkpoint.unlink()
@@ -332,9 +333,10 @@ def test_verify_says_when_it_checked_the_checkpoint(services, admin, home) -> No
 def test_an_edited_checkpoint_is_not_trusted(services, admin, home) -> None:  # type: ignore[no-untyped-def]
     _people(services, admin)
     checkpoint = home / "jobcenter.key.audit-head"
-    data = json.loads(checkpoint.read_text())
-    data["id"] -= 2  # an attacker shortening the checkpoint to match rows they removed
-    checkpoint.write_text(json.dumps(data))
+    slots = [json.loads(line) for line in checkpoint.read_text().splitlines() if line.strip()]
+    newest = max(slots, key=lambda d: d["id"])
+    newest["id"] -= 2  # an attacker shortening the checkpoint to match rows they removed
+    checkpoint.write_text(json.dumps(newest).ljust(2047) + "\n")
     report = services.audit.verify(admin)
     assert not report.ok and "checkpoint file" in (report.problem or "")
 
@@ -427,3 +429,16 @@ def test_a_wrong_key_file_cannot_open_the_audit_key() -> None:
     moved["keyed_from"] = 99  # passing keyed rows off as plain ones
     with pytest.raises(ValueError):
         ring.unwrap_audit_key(json.dumps(moved))
+
+
+def test_a_torn_checkpoint_write_falls_back_to_the_other_slot(services, admin, home) -> None:  # type: ignore[no-untyped-def]
+    _people(services, admin)
+    checkpoint = services.audit_checkpoint
+    newest = checkpoint.read()
+    raw = bytearray((home / "jobcenter.key.audit-head").read_bytes())
+    at = 0 if json.loads(raw[:2048].decode())["id"] == newest.last_id else 2048
+    raw[at + 30: at + 40] = b"\x00" * 10  # a power cut in the middle of the newest slot
+    (home / "jobcenter.key.audit-head").write_bytes(bytes(raw))
+    older = checkpoint.read()
+    assert older is not None and older.sealed and older.last_id < newest.last_id
+    assert services.audit.verify(admin).ok

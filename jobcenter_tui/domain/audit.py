@@ -72,9 +72,10 @@ def chain_hash(prev_hash: str, content: AuditContent, key: bytes | None = None) 
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def checkpoint_mac(key: bytes, last_id: int, last_hash: str, rows: int) -> str:
+def checkpoint_mac(key: bytes, last_id: int, last_hash: str, rows: int, evidence: list[tuple[int, str]]) -> str:
     """Seals the audit head kept outside the store, so the checkpoint file cannot be edited to match."""
-    return hmac.new(key, f"jobcenter:audit-head:v1:{last_id}:{last_hash}:{rows}".encode(), hashlib.sha256).hexdigest()
+    body = json.dumps([last_id, last_hash, rows, evidence], separators=(",", ":"))
+    return hmac.new(key, f"jobcenter:audit-head:v1:{body}".encode(), hashlib.sha256).hexdigest()
 
 
 def diff_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:

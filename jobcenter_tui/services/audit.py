@@ -145,13 +145,20 @@ class CheckpointState:
 class AuditCheckpoint:
     """The audit head kept beside the key file (``<key file>.audit-head``, mode 0600).
 
-    Written after each commit that appended audit rows, atomically (a new file, then rename),
-    under an ``flock`` so processes writing at once only ever move it forward. If a commit's own
-    rows show that the store no longer holds the row the checkpoint names (the store was cut back
-    and written again), the old head is kept as evidence instead of being silently replaced.
+    Written after each commit that appended audit rows, under an ``flock`` so that processes
+    writing at once only ever move it forward. If a commit's own rows show that the store no
+    longer holds the row the checkpoint names (the store was cut back and written again), the old
+    head is kept as evidence instead of being silently replaced.
+
+    Atomic without a rename (renaming over a file costs ~3 ms on ext4, which flushes the new
+    file's data first): the file holds two sealed slots and each write overwrites the older one in
+    place. A torn write spoils only that slot's seal; the reader takes the newest sealed slot.
     After a power failure the store may lose its last commits (``synchronous=NORMAL``) while the
     checkpoint kept them: ``audit verify`` then reports those rows as missing, which they are.
     """
+
+    SLOT = 2048
+    MAX_EVIDENCE = 8
 
     def __init__(self, path: Path, key: bytes, keyed_from: int, legacy_rows: int) -> None:
         self.path = path
@@ -164,22 +171,47 @@ class AuditCheckpoint:
         return self._keyed_from
 
     def rows_up_to(self, last_id: int) -> int:
-        return self._legacy_rows + max(0, last_id - self._keyed_from + 1) if last_id >= self._keyed_from else last_id
+        return self._legacy_rows + last_id - self._keyed_from + 1 if last_id >= self._keyed_from else last_id
 
     def read(self) -> CheckpointState | None:
         try:
-            data = json.loads(self.path.read_text())
-            last_id, last_hash, rows = int(data["id"]), str(data["hash"]), int(data["rows"])
+            fd = os.open(self.path, os.O_RDONLY)
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError, TypeError):
-            return CheckpointState(0, "", 0, sealed=False)
-        sealed = data.get("mac") == checkpoint_mac(self._key, last_id, last_hash, rows)
-        evidence = tuple(
-            (int(e["id"]), str(e["hash"])) for e in data.get("evidence", [])
-            if e.get("mac") == checkpoint_mac(self._key, int(e["id"]), str(e["hash"]), 0)
-        )
-        return CheckpointState(last_id, last_hash, rows, sealed, evidence)
+        try:
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_SH)
+            return self._read_fd(fd)
+        finally:
+            os.close(fd)
+
+    def _read_fd(self, fd: int) -> CheckpointState | None:
+        return self._best(self._slots(fd))
+
+    def _slots(self, fd: int) -> list[CheckpointState | None] | None:
+        """Both slots, each None when empty or spoiled; None when the file is empty."""
+        raw = os.pread(fd, 2 * self.SLOT, 0)
+        if not raw.strip():
+            return None
+        return [self._parse(raw[: self.SLOT]), self._parse(raw[self.SLOT:])]
+
+    @staticmethod
+    def _best(slots: list[CheckpointState | None] | None) -> CheckpointState | None:
+        if slots is None:
+            return None
+        sealed = [s for s in slots if s is not None]
+        return max(sealed, key=lambda s: s.last_id) if sealed else CheckpointState(0, "", 0, sealed=False)
+
+    def _parse(self, slot: bytes) -> CheckpointState | None:
+        try:
+            data = json.loads(slot.decode().strip())
+            last_id, last_hash, rows = int(data["id"]), str(data["hash"]), int(data["rows"])
+            evidence = [(int(i), str(h)) for i, h in data["evidence"]]
+        except (ValueError, KeyError, TypeError):
+            return None
+        if data.get("mac") != checkpoint_mac(self._key, last_id, last_hash, rows, evidence):
+            return None
+        return CheckpointState(last_id, last_hash, rows, True, tuple(evidence))
 
     def advance(self, head: AuditHead) -> None:
         """Move the checkpoint to ``head`` if it is newer; never raises (the commit already happened)."""
@@ -189,39 +221,42 @@ class AuditCheckpoint:
             log.warning("The audit checkpoint %s could not be written: %s", self.path, exc.strerror or exc)
 
     def _advance(self, head: AuditHead) -> None:
-        lock_fd = os.open(self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             if fcntl is not None:
-                fcntl.flock(lock_fd, fcntl.LOCK_EX)
-            current = self.read()
-            evidence = list(current.evidence) if current is not None and current.sealed else []
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            slots = self._slots(fd)
+            current = self._best(slots)
+            evidence: list[tuple[int, str]] = []
             if current is not None and current.sealed:
+                evidence = list(current.evidence)
                 seen = head.known.get(current.last_id)
                 if seen is not None and seen != current.last_hash:
-                    evidence.append((current.last_id, current.last_hash))
+                    evidence = (evidence + [(current.last_id, current.last_hash)])[: self.MAX_EVIDENCE]
                 elif head.last_id <= current.last_id:
                     return
-            self._write(head.last_id, head.last_hash, evidence)
+            self._write_fd(fd, head.last_id, head.last_hash, evidence, slots)
         finally:
-            os.close(lock_fd)  # releases the lock
+            os.close(fd)  # releases the lock
 
     def write_head(self, last_id: int, last_hash: str) -> None:
         """Start the checkpoint at the store's current head (when the store first gets its audit key)."""
-        self._write(last_id, last_hash, [])
-
-    def _write(self, last_id: int, last_hash: str, evidence: list[tuple[int, str]]) -> None:
-        rows = self.rows_up_to(last_id)
-        body = json.dumps({
-            "id": last_id, "hash": last_hash, "rows": rows, "mac": checkpoint_mac(self._key, last_id, last_hash, rows),
-            "evidence": [{"id": i, "hash": h, "mac": checkpoint_mac(self._key, i, h, 0)} for i, h in evidence],
-        })
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            os.write(fd, body.encode())
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            self._write_fd(fd, last_id, last_hash, [], self._slots(fd))
         finally:
             os.close(fd)
-        os.replace(tmp, self.path)
+
+    def _write_fd(self, fd: int, last_id: int, last_hash: str, evidence: list[tuple[int, str]],
+                  slots: list[CheckpointState | None] | None) -> None:
+        rows = self.rows_up_to(last_id)
+        body = json.dumps({"id": last_id, "hash": last_hash, "rows": rows, "evidence": evidence,
+                           "mac": checkpoint_mac(self._key, last_id, last_hash, rows, evidence)}).encode()
+        ids = [s.last_id if s is not None else -1 for s in (slots or [None, None])]
+        target = 0 if ids[0] <= ids[1] else 1  # overwrite the older (or spoiled) slot
+        os.pwrite(fd, body.ljust(self.SLOT - 1) + b"\n", target * self.SLOT)
 
 
 # --- checking --------------------------------------------------------------------------------------
