@@ -32,6 +32,7 @@ staff_app = typer.Typer(help="Staff accounts, roles and program access.", no_arg
 seekers_app = typer.Typer(help="Job seeker records: import and export (JSON Lines, the record layout).", no_args_is_help=True)
 postings_app = typer.Typer(help="Job postings (job orders): import and export.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
+key_app = typer.Typer(help="The store's master key.", no_args_is_help=True)
 eligibility_app = typer.Typer(help="Which programs a job seeker is potentially eligible for, and why.", no_args_is_help=True)
 config_app = typer.Typer(help="Eligibility configuration: switches and the LLSIL table.", no_args_is_help=True)
 exits_app = typer.Typer(help="The 90-day exit rule.", no_args_is_help=True)
@@ -43,6 +44,7 @@ app.add_typer(staff_app, name="staff")
 app.add_typer(seekers_app, name="seekers")
 app.add_typer(postings_app, name="postings")
 app.add_typer(audit_app, name="audit")
+app.add_typer(key_app, name="key")
 app.add_typer(eligibility_app, name="eligibility")
 app.add_typer(config_app, name="config")
 app.add_typer(exits_app, name="exits")
@@ -444,9 +446,27 @@ def audit_verify() -> None:
     with _session() as (services, actor):
         report = services.audit.verify(actor)
     if report.ok:
-        typer.echo(f"Audit log intact: {report.rows} rows, hash chain verified.")
+        typer.echo(f"Audit log intact: {report.rows} rows, hash chain verified with the store's audit key.")
+        if report.checkpoint:
+            typer.echo(report.checkpoint)
         return
+    if report.first_bad_id is None:
+        _fail(f"Audit log CANNOT BE TRUSTED: it {report.problem}.", 1)
     _fail(f"Audit log TAMPERED: row {report.first_bad_id} {report.problem}.", 1)
+
+
+# --- key -----------------------------------------------------------------------------------------
+
+
+@key_app.command("rotate")
+def key_rotate() -> None:
+    """Re-encrypt every SSN under a new master key; the old key file is kept aside. Close every console first."""
+    from jobcenter_tui.services.keys import rotate_key
+
+    with _session() as (services, actor):
+        done = _handle(lambda: rotate_key(services, actor))
+    typer.echo(f"Key rotated: {done.ssns} SSNs re-encrypted under key {done.new_key} (was {done.old_key}). "
+               f"The old key file is kept at {done.old_key_file}; keep it with the backups made before today.")
 
 
 # --- eligibility ---------------------------------------------------------------------------------

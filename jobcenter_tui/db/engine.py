@@ -7,7 +7,7 @@ write units of work so two read-modify-write sessions serialise instead of losin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -76,6 +76,13 @@ class Database:
         self.engine = make_engine(url, echo=echo, busy_timeout=busy_timeout)
         self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
         self._single_read_engine = self.engine.execution_options(**{SINGLE_READ_OPTION: True})
+        # Set by open_services once the key is checked; every session carries them in ``info`` so
+        # the audit writer keys its chain without each caller passing the key along.
+        self.audit_key: bytes | None = None
+        self.key_id: str | None = None
+        self.after_audit_commit: Callable[[Any], None] | None = None
+        """Called after a write commits that appended audit rows (with what the writer left in
+        ``session.info["audit_head"]``): moves the checkpoint kept outside the store."""
 
     @property
     def dialect(self) -> str:
@@ -85,11 +92,15 @@ class Database:
     def session(self, *, write: bool = False) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back when it raises."""
         bind = self._write_engine if write else self.engine
-        with Session(bind, expire_on_commit=False) as session:
+        info = {"audit_key": self.audit_key, "key_id": self.key_id}
+        with Session(bind, expire_on_commit=False, info=info) as session:
             try:
                 yield session
                 if write:
                     session.commit()
+                    head = session.info.get("audit_head")
+                    if head is not None and self.after_audit_commit is not None:
+                        self.after_audit_commit(head)
                 # a read ends with close(): its rows stay loaded (detached), not expired
             except BaseException:
                 session.rollback()

@@ -1,12 +1,14 @@
 """The audit hash chain and the redaction of sensitive values, as pure functions.
 
 Each audit row's hash covers its own content and the previous row's hash, so changing, removing
-or reordering any row breaks every hash after it.
+or reordering any row breaks every hash after it. With the store's audit key the hash is an
+HMAC: someone holding only the database file cannot recompute it after rewriting a row.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -62,8 +64,18 @@ class AuditContent:
         )
 
 
-def chain_hash(prev_hash: str, content: AuditContent) -> str:
-    return hashlib.sha256((prev_hash + "\n" + content.canonical()).encode()).hexdigest()
+def chain_hash(prev_hash: str, content: AuditContent, key: bytes | None = None) -> str:
+    """HMAC-SHA256 under ``key``; plain SHA-256 only for rows written before the store had one."""
+    message = (prev_hash + "\n" + content.canonical()).encode()
+    if key is None:
+        return hashlib.sha256(message).hexdigest()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def checkpoint_mac(key: bytes, last_id: int, last_hash: str, rows: int, evidence: list[tuple[int, str]]) -> str:
+    """Seals the audit head kept outside the store, so the checkpoint file cannot be edited to match."""
+    body = json.dumps([last_id, last_hash, rows, evidence], separators=(",", ":"))
+    return hmac.new(key, f"jobcenter:audit-head:v1:{body}".encode(), hashlib.sha256).hexdigest()
 
 
 def diff_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from sqlalchemy import text
@@ -16,6 +17,9 @@ from jobcenter_tui.config import Settings, check_private_store, ensure_private_d
 from jobcenter_tui.db.engine import Database
 from jobcenter_tui.domain.permissions import Actor
 from jobcenter_tui.services.crypto import KeyFileError, Keyring
+
+if TYPE_CHECKING:
+    from jobcenter_tui.services.audit import AuditCheckpoint
 
 
 def utcnow() -> datetime:
@@ -71,6 +75,7 @@ class Services:
         self.settings = settings
         self.db = db
         self.keyring = keyring
+        self.audit_checkpoint: AuditCheckpoint | None = None  # set by open_services with the store's audit key
         self.clock = clock
         self.password_hasher = password_hasher or PasswordHasher()  # Argon2id, RFC 9106 low-memory profile
         from jobcenter_tui.services.audit_service import AuditService
@@ -136,7 +141,8 @@ def open_services(
     """Open the store named by the settings: upgrade it, load (or make) its key, add reference data.
 
     A missing key file is created only while the store holds no encrypted SSN; otherwise it is an
-    error, because a new key could never decrypt the old values.
+    error, because a new key could never decrypt the old values. A key file that is not the store's
+    own is refused (``WrongKeyError``) before anything is written.
     """
     settings = settings or load_settings()
     ensure_private_dir(settings.home)
@@ -158,7 +164,13 @@ def open_services(
                     "Restore the key file (or set JOBCENTER_KEY_FILE); a new key cannot read them."
                 )
         keyring = Keyring.load(settings.key_file, create=True)
-        services = Services(settings, db, keyring, clock=clock, password_hasher=password_hasher)
+        from jobcenter_tui.services.keys import bind_store_key
+
+        keys = bind_store_key(db, keyring, settings.key_file)  # refuses another store's key, writing nothing
+        db.audit_key, db.key_id = keys.audit_key, keys.keyring.key_id
+        db.after_audit_commit = keys.checkpoint.advance
+        services = Services(settings, db, keys.keyring, clock=clock, password_hasher=password_hasher)
+        services.audit_checkpoint = keys.checkpoint
         if upgrade:
             from jobcenter_tui.services.bootstrap import ensure_reference_data
 

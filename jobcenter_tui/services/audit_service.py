@@ -1,4 +1,4 @@
-"""Reading and checking the audit log."""
+"""Reading and checking the audit log: the keyed chain inside the store and the checkpoint outside it."""
 
 from __future__ import annotations
 
@@ -17,5 +17,7 @@ class AuditService:
 
     def verify(self, actor: Actor) -> ChainReport:
         actor.require(Privilege.AUDIT_VIEW)
+        checkpoint = self._s.audit_checkpoint
         with self._s.db.session() as session:
-            return verify_chain(session)
+            return verify_chain(session, audit_key=self._s.db.audit_key, checkpoint=checkpoint,
+                                keyed_from=checkpoint.keyed_from if checkpoint is not None else 1)

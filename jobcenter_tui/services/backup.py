@@ -40,10 +40,12 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from jobcenter_tui.config import Settings, create_private_file, ensure_private_dir, write_privately
 from jobcenter_tui.db.engine import Database
+from jobcenter_tui.db.models import AppMeta
 from jobcenter_tui.domain.permissions import Actor, Privilege
-from jobcenter_tui.services.audit import append_audit, verify_chain
+from jobcenter_tui.services.audit import META_AUDIT_KEY, append_audit, verify_chain
 from jobcenter_tui.services.crypto import Keyring
 from jobcenter_tui.services.errors import ServiceError
+from jobcenter_tui.services.keys import bind_store_key
 
 if TYPE_CHECKING:
     from jobcenter_tui.services import Services
@@ -117,7 +119,7 @@ def create_backup(services: Services, actor: Actor, out: Path | None = None, *, 
     with _workdir(settings) as work:
         copy = work / "store.db"
         _online_copy(store, copy, settings.busy_timeout)
-        rows = _check_store(copy, settings, "The copy of the store")
+        rows = _check_store(copy, settings, "The copy of the store", services.keyring)
         header = _header(services.keyring.key_id, now, chunk_size)
         with open(copy, "rb") as plain, write_privately(target) as sealed:
             size = _encrypt(services.keyring, header, plain, sealed, chunk_size)
@@ -161,8 +163,12 @@ def _online_copy(store: Path, copy: Path, busy_timeout: float) -> None:
         src.close()
 
 
-def _check_store(path: Path, settings: Settings, what: str) -> int:
-    """``integrity_check`` and the audit chain on a store file; the number of audit rows."""
+def _check_store(path: Path, settings: Settings, what: str, keyring: Keyring) -> int:
+    """``integrity_check`` and the keyed audit chain on a store file; the number of audit rows.
+
+    The copy is older than the checkpoint beside the key file, so it is checked against its own
+    chain only (its audit key is unsealed with ``keyring``: a copy of another store fails here).
+    """
     con = sqlite3.connect(str(path))
     try:
         result = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
@@ -175,7 +181,14 @@ def _check_store(path: Path, settings: Settings, what: str) -> int:
     db = Database(f"sqlite:///{path}", busy_timeout=settings.busy_timeout)
     try:
         with db.session() as session:
-            report = verify_chain(session)
+            sealed = session.get(AppMeta, META_AUDIT_KEY)
+            audit_key, keyed_from = None, 1
+            if sealed is not None:
+                try:
+                    audit_key, keyed_from, _legacy = keyring.unwrap_audit_key(sealed.value)
+                except ValueError:
+                    raise BackupRefused(f"{what} was not made under this key file.") from None
+            report = verify_chain(session, audit_key=audit_key, keyed_from=keyed_from)
     finally:
         db.dispose()
     if not report.ok:
@@ -292,13 +305,19 @@ def restore_backup(settings: Settings, keyring: Keyring, file: Path, actor: Acto
         with open(file, "rb") as source, write_privately(restored) as out:
             source.seek(_HEADER.size)
             _decrypt(keyring, header, source, out, str(file))
-        rows = _check_store(restored, replace(settings, database_url=f"sqlite:///{restored}"), "The backup's store")
+        rows = _check_store(restored, replace(settings, database_url=f"sqlite:///{restored}"), "The backup's store",
+                            keyring)
         db = Database(f"sqlite:///{restored}", busy_timeout=settings.busy_timeout)
         try:
+            keys = bind_store_key(db, keyring, settings.key_file)
+            db.audit_key, db.key_id = keys.audit_key, keys.keyring.key_id
             with db.session(write=True) as session:
                 append_audit(session, actor, "store.restore", at=now, entity="store",
                              changes={"from": str(file)[:200], "backup_made_at": header.made_at.isoformat(),
                                       "kept_aside": str(aside)[:200] if aside else None})
+            head = session.info["audit_head"]
+            # the restored store is now the store: its head, not the replaced store's, is the checkpoint
+            keys.checkpoint.write_head(head.last_id, head.last_hash)
         finally:
             db.dispose()  # the last connection closing folds the -wal into the file
         _fold_wal(restored)

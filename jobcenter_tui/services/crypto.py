@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hmac
+import json
 import os
 from hashlib import sha256
 from pathlib import Path
@@ -18,6 +19,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from jobcenter_tui.domain.ssn import Ssn
+from jobcenter_tui.services.errors import ServiceError
 
 _VERSION = b"\x01"
 _NONCE = 12
@@ -28,17 +30,32 @@ class KeyFileError(RuntimeError):
     """The key file is missing, unreadable, malformed or readable by others."""
 
 
+class WrongKeyError(KeyFileError):
+    """The key file holds a valid key, but not the one this store was written with."""
+
+
+def key_tail(key_id: str) -> str:
+    """The last four characters of a key identifier: enough for a person to tell keys apart."""
+    return "…" + key_id[-4:]
+
+
 def _derive(master: bytes, purpose: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"jobcenter", info=purpose).derive(master)
 
 
-def create_key_file(path: Path) -> None:
-    """Write a new random master key, readable by the owner only; never overwrite one."""
+def new_master_key() -> bytes:
+    return os.urandom(32)
+
+
+def create_key_file(path: Path, master: bytes | None = None) -> None:
+    """Write a master key (a new random one by default), readable by the owner only, flushed to
+    disk; never overwrite an existing file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = base64.b64encode(os.urandom(32)) + b"\n"
+    key = base64.b64encode(master if master is not None else new_master_key()) + b"\n"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         os.write(fd, key)
+        os.fsync(fd)
     finally:
         os.close(fd)
 
@@ -61,6 +78,10 @@ def read_key_file(path: Path) -> bytes:
     return master
 
 
+def _audit_aad(keyed_from: int, legacy_rows: int) -> bytes:
+    return f"jobcenter:audit-key:v1:{keyed_from}:{legacy_rows}".encode()
+
+
 class Keyring:
     """Encrypts, decrypts and indexes SSNs with the store's key."""
 
@@ -69,6 +90,7 @@ class Keyring:
         self._mac_key = _derive(master, b"ssn-blind-index")
         self.backup_key = _derive(master, b"backup")
         """Encrypts backups (services/backup.py): derived, so the master key itself never leaves the key file."""
+        self._audit_wrap = AESGCM(_derive(master, b"audit-key-wrap"))
         self.key_id = hmac.new(_derive(master, b"key-identifier"), b"jobcenter:key-id:v1", sha256).hexdigest()[:32]
         """Names the key without revealing it: stored with the store and its backups, so a store
         is never opened (nor a backup restored) with a different key."""
@@ -92,6 +114,29 @@ class Keyring:
         nonce, body = blob[1 : 1 + _NONCE], blob[1 + _NONCE :]
         return Ssn(self._aead.decrypt(nonce, body, _AAD).decode())
 
+    def wrap_audit_key(self, audit_key: bytes, keyed_from: int, legacy_rows: int) -> str:
+        """The audit key sealed under this master key, for ``app_meta``.
+
+        Where the keyed chain starts is sealed with it (as associated data), so moving that point in
+        the store — to pass keyed rows off as unkeyed ones — makes the audit key unreadable.
+        """
+        nonce = os.urandom(_NONCE)
+        sealed = self._audit_wrap.encrypt(nonce, audit_key, _audit_aad(keyed_from, legacy_rows))
+        return json.dumps({"v": 1, "keyed_from": keyed_from, "legacy_rows": legacy_rows,
+                           "wrapped": base64.b64encode(nonce + sealed).decode()})
+
+    def unwrap_audit_key(self, stored: str) -> tuple[bytes, int, int]:
+        """(audit key, first keyed sequence number, rows before it); raises ValueError if the stored
+        value was not sealed by this key or was altered."""
+        try:
+            data = json.loads(stored)
+            keyed_from, legacy_rows = int(data["keyed_from"]), int(data["legacy_rows"])
+            raw = base64.b64decode(data["wrapped"])
+            key = self._audit_wrap.decrypt(raw[:_NONCE], raw[_NONCE:], _audit_aad(keyed_from, legacy_rows))
+        except Exception as exc:  # noqa: BLE001 - InvalidTag, bad JSON, missing field: all mean "not ours"
+            raise ValueError("the stored audit key cannot be opened with this key") from exc
+        return key, keyed_from, legacy_rows
+
     def _mac(self, label: str, value: str) -> str:
         return hmac.new(self._mac_key, f"{label}:{value}".encode(), sha256).hexdigest()
 
@@ -101,3 +146,11 @@ class Keyring:
 
     def last4_index(self, last4: str) -> str:
         return self._mac("last4", last4)
+
+
+class StoreKeyChanged(ServiceError):
+    """The store's key was rotated after this process opened it: writing now would use the old key."""
+
+    def __init__(self) -> None:
+        super().__init__("The store's key was changed ('jobcenter key rotate') after this program started, so "
+                         "nothing was saved. Close it and start it again.")
