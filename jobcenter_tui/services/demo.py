@@ -43,7 +43,7 @@ from jobcenter_tui.services.seeker_mapping import record_columns
 if TYPE_CHECKING:
     from jobcenter_tui.services import Services
 
-DEMO_PASSWORD = "jobcenter-demo"
+DEMO_PASSWORD = "try the demo store"  # passes password_problems for every demo account (tested)
 
 
 @dataclass(frozen=True)
