@@ -108,6 +108,7 @@ ACTION_LABELS: dict[str, str] = {
     "note.correct": "Note corrected", "note.delete": "Note deleted",
     "job.lead": "Job lead sent", "job.referral": "Referred to a job", "job.referral_outcome": "Referral outcome recorded",
     "job.introduction": "Introduced to an employer",
+    "access.refused": "Refused: not allowed",
 }
 
 

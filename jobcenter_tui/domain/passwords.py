@@ -3,7 +3,7 @@ over composition rules; throttling without lock-out).
 
 Passwords: at least 15 characters (the password is the only factor), at most 256; refused when
 zxcvbn's offline dictionaries find it among common passwords, names or words so that it is easy to
-guess (score below 3), or when it contains the user name or the display name. zxcvbn is imported
+guess (score below 4 of 4, under 10^10 guesses), or when it contains the user name or the display name. zxcvbn is imported
 only here, on the first check of a new password, so the console starts as fast as before.
 
 Throttle (pure: the caller passes ``now``): failures are counted per account, any source, and per
@@ -19,13 +19,14 @@ guessing at the account-wide pace, and every try is in the audit log).
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 MIN_LENGTH = 15
 MAX_LENGTH = 256
-MIN_SCORE = 3  # zxcvbn 0-4: below 3 is "guessable with under 10^8 tries"
+MIN_SCORE = 4  # zxcvbn 0-4: 4 is "at least 10^10 guesses"; 3 let "Welcome2024!!!!!" through
 
 SOURCE_FREE_FAILURES = 5  # a typo costs nothing
 ACCOUNT_FREE_FAILURES = 10  # a few people mistyping on different terminals cost nothing either
@@ -153,7 +154,7 @@ def wait_seconds(account: FailureCount | None, source: FailureCount | None, now:
             until = count.last_failure_at + delay(live)
             if now < until:
                 waits.append((until - now).total_seconds())
-    return int(max(waits)) + 1 if waits else 0
+    return math.ceil(max(waits)) if waits else 0
 
 
 def is_locked(account: FailureCount | None) -> bool:

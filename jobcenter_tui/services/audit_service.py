@@ -17,5 +17,5 @@ class AuditService:
 
     def verify(self, actor: Actor) -> ChainReport:
         actor.require(Privilege.AUDIT_VIEW)
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             return verify_chain(session)

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import delete, func, update
+from sqlmodel import Session, col, select
 
 from jobcenter_tui.db.models import (
     LoginThrottle,
@@ -21,7 +21,16 @@ from jobcenter_tui.db.models import (
     StaffProgramPrivilege,
     StaffRole,
 )
-from jobcenter_tui.domain.passwords import lockout_delay, password_problems
+from jobcenter_tui.domain.passwords import (
+    FAILURE_MEMORY,
+    FailureCount,
+    after_failure,
+    is_locked,
+    password_problems,
+    throttle_name,
+    throttle_source,
+    wait_seconds,
+)
 from jobcenter_tui.domain.permissions import Actor, Privilege, ProgramLevel
 from jobcenter_tui.domain.programs import PROGRAM_CODES
 from jobcenter_tui.services.audit import append_audit
@@ -32,6 +41,22 @@ if TYPE_CHECKING:
 
 USERNAME_RE = re.compile(r"[a-z][a-z0-9._-]{1,63}")
 SIGN_IN_FAILED = "Sign-in failed: the user name or password is not right."
+LOCKED = ("Sign-in refused: too many failed sign-ins for this user name. "
+          "Ask an administrator to reset the password.")
+MAX_SOURCE_ROWS = 5000  # per-source throttle rows kept at most (the oldest go first); account rows are kept
+
+
+def access_changed(session: Session, *staff_ids: str) -> None:
+    """What these accounts may do changed: their open sessions end at their next unit of work."""
+    if staff_ids:
+        session.execute(update(Staff).where(col(Staff.id).in_(staff_ids))
+                        .values(access_version=Staff.access_version + 1)
+                        .execution_options(synchronize_session=False))
+
+
+def role_access_changed(session: Session, role: str) -> None:
+    """A role's privileges changed: every account holding it signs in again."""
+    access_changed(session, *session.exec(select(StaffRole.staff_id).where(StaffRole.role == role)).all())
 
 
 @dataclass(frozen=True)
@@ -64,7 +89,7 @@ class StaffService:
             errors["username"] = "must be 2-64 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter"
         if not display_name.strip():
             errors["display_name"] = "must not be blank"
-        problems = password_problems(password, username)
+        problems = password_problems(password, username, display_name)
         if problems:
             errors["password"] = "; ".join(problems)
         known = set(session.exec(select(Role.name)).all())
@@ -91,7 +116,7 @@ class StaffService:
     ) -> StaffView:
         actor.require(Privilege.STAFF_MANAGE)
         username = normalize_username(username)
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             self._validate_new(username, display_name, password, roles, session)
             if session.exec(select(Staff).where(Staff.username == username)).first():
                 raise InvalidInput({"username": f"an account named {username} already exists"})
@@ -114,7 +139,7 @@ class StaffService:
 
     def list(self, actor: Actor) -> list[StaffView]:
         actor.require(Privilege.STAFF_MANAGE)
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             return [self._view(session, s) for s in session.exec(select(Staff).order_by(Staff.username)).all()]
 
     def _get(self, session: Session, username: str) -> Staff:
@@ -127,12 +152,14 @@ class StaffService:
         actor.require(Privilege.STAFF_MANAGE)
         if status not in ("active", "disabled"):
             raise InvalidInput({"status": "must be active or disabled"})
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             staff = self._get(session, username)
             if staff.username == actor.username and status == "disabled":
                 raise ServiceError("You cannot disable your own account")
             old = staff.status
             staff.status = status
+            if old != status:
+                staff.access_version += 1
             session.add(staff)
             append_audit(
                 session, actor, f"staff.{'disable' if status == 'disabled' else 'enable'}", at=self._s.now(),
@@ -155,7 +182,7 @@ class StaffService:
         actor.require(Privilege.STAFF_MANAGE)
         if (role is None) == (program is None):
             raise InvalidInput({"grant": "give either a role, or a program with a level"})
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             staff = self._get(session, username)
             if role is not None:
                 if session.get(Role, role) is None:
@@ -164,8 +191,10 @@ class StaffService:
                 row = session.get(StaffRole, (staff.id, role))
                 if revoke and row:
                     session.delete(row)
+                    staff.access_version += 1
                 elif not revoke and not row:
                     session.add(StaffRole(staff_id=staff.id, role=role))
+                    staff.access_version += 1
                 what = {"role": role}
             else:
                 if program not in PROGRAM_CODES:
@@ -175,9 +204,12 @@ class StaffService:
                 grant = session.get(StaffProgramPrivilege, (staff.id, program, level))
                 if revoke and grant:
                     session.delete(grant)
+                    staff.access_version += 1
                 elif not revoke and not grant:
                     session.add(StaffProgramPrivilege(staff_id=staff.id, program=program, level=level))
+                    staff.access_version += 1
                 what = {"program": program, "level": level}
+            session.add(staff)
             append_audit(
                 session, actor, "staff.revoke" if revoke else "staff.grant", at=self._s.now(),
                 entity="staff", entity_id=staff.username, changes=what,
@@ -186,19 +218,22 @@ class StaffService:
             return self._view(session, staff)
 
     def reset_password(self, actor: Actor, username: str, new_password: str) -> None:
-        """Set a new password (an administrator's reset, or the staff member's own change)."""
+        """Set a new password (an administrator's reset, or the staff member's own change).
+
+        Every open session of the account ends (its own too: it signs in again with the new one),
+        and its failed sign-ins are forgotten, which also lifts the 100-failure lock.
+        """
         if normalize_username(username) != actor.username:
             actor.require(Privilege.STAFF_MANAGE)
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             staff = self._get(session, username)
-            problems = password_problems(new_password, staff.username)
+            problems = password_problems(new_password, staff.username, staff.display_name)
             if problems:
                 raise InvalidInput({"password": "; ".join(problems)})
             staff.password_hash = self._hasher.hash(new_password)
+            staff.access_version += 1
             session.add(staff)
-            throttle = session.get(LoginThrottle, staff.username)
-            if throttle:
-                session.delete(throttle)
+            session.execute(delete(LoginThrottle).where(col(LoginThrottle.username) == staff.username))
             append_audit(
                 session, actor, "staff.reset_password", at=self._s.now(), entity="staff", entity_id=staff.username,
                 changes={"password": {"old": "[redacted]", "new": "[redacted]"}},
@@ -207,38 +242,49 @@ class StaffService:
     # --- sign-in -------------------------------------------------------------------------------
 
     def login(self, username: str, password: str, *, os_user: str = "", terminal: str = "") -> Actor:
-        """Check a sign-in and return the actor; raise LoginFailed with the same words for any failure."""
+        """Check a sign-in and return the actor; raise LoginFailed with the same words for any failure.
+
+        Throttled per account and per source (domain/passwords.py); a name without an account is
+        counted in a shared bucket and answered with exactly the same words and waits.
+        """
         name = normalize_username(username)[:64]
         now = self._s.now()
+        source = throttle_source(terminal)
         outcome: Actor | LoginFailed
         with self._s.db.session(write=True) as session:
-            throttle = session.get(LoginThrottle, name)
-            wait = 0
-            if throttle and throttle.failures and throttle.last_failure_at:
-                until = throttle.last_failure_at + lockout_delay(throttle.failures)
-                if now < until:
-                    wait = int((until - now).total_seconds()) + 1
+            staff = session.exec(select(Staff).where(Staff.username == name)).first()
+            key = throttle_name(name, staff is not None)
+            account_row = session.get(LoginThrottle, (key, ""))
+            source_row = session.get(LoginThrottle, (key, source))
+            account, from_here = _count(account_row), _count(source_row)
             probe = Actor(username=name, display_name=name, os_user=os_user, terminal=terminal)
-            if wait:
+            wait = wait_seconds(account, from_here, now)
+            if is_locked(account):
+                append_audit(session, probe, "login.throttled", at=now, entity="staff", entity_id=name, staff="",
+                             changes={"locked": True})
+                outcome = LoginFailed(LOCKED)
+            elif wait:
                 append_audit(session, probe, "login.throttled", at=now, entity="staff", entity_id=name, staff="")
                 outcome = LoginFailed(f"Too many failed sign-ins. Try again in {wait} seconds.", wait)
             else:
-                staff = session.exec(select(Staff).where(Staff.username == name)).first()
                 ok = self._verify(staff.password_hash if staff else self._dummy_hash, password)
                 if staff is None or not ok or staff.status != "active":
-                    throttle = throttle or LoginThrottle(username=name)
-                    throttle.failures += 1
-                    throttle.last_failure_at = now
-                    session.add(throttle)
-                    append_audit(session, probe, "login.failed", at=now, entity="staff", entity_id=name, staff="")
-                    delay = int(lockout_delay(throttle.failures).total_seconds())
+                    account, from_here = after_failure(account, now), after_failure(from_here, now)
+                    self._store_count(session, account_row, key, "", account)
+                    self._store_count(session, source_row, key, source, from_here, new_source=source_row is None, now=now)
+                    append_audit(session, probe, "login.failed", at=now, entity="staff", entity_id=name, staff="",
+                                 changes={"locked": True} if is_locked(account) else None)
+                    delay = wait_seconds(account, from_here, now)
                     message = SIGN_IN_FAILED
-                    if delay:
+                    if is_locked(account):
+                        message = LOCKED
+                    elif delay:
                         message += f" Too many failed sign-ins: wait {delay} seconds before the next try."
                     outcome = LoginFailed(message, delay)
                 else:
-                    if throttle:
-                        session.delete(throttle)
+                    for row in (account_row, source_row):  # the other sources' failures stay counted
+                        if row is not None:
+                            session.delete(row)
                     if self._hasher.check_needs_rehash(staff.password_hash):
                         staff.password_hash = self._hasher.hash(password)
                     staff.last_login_at = now
@@ -249,8 +295,28 @@ class StaffService:
             raise outcome
         return outcome
 
+    def _store_count(self, session: Session, row: LoginThrottle | None, key: str, source: str, count: FailureCount,
+                     *, new_source: bool = False, now: datetime | None = None) -> None:
+        row = row or LoginThrottle(username=key, source=source)
+        row.failures, row.last_failure_at, row.consecutive = count.failures, count.last_failure_at, count.consecutive
+        session.add(row)
+        if new_source and now is not None:
+            # Per-source rows are only a finer throttle: forget expired ones, and keep at most
+            # MAX_SOURCE_ROWS (the oldest go) so that many names or addresses cannot grow the table.
+            session.execute(delete(LoginThrottle).where(col(LoginThrottle.source) != "",
+                                                        col(LoginThrottle.last_failure_at) < now - FAILURE_MEMORY))
+            session.flush()
+            excess = session.exec(select(func.count()).select_from(LoginThrottle)
+                                  .where(col(LoginThrottle.source) != "")).one() - MAX_SOURCE_ROWS
+            if excess > 0:
+                oldest = (select(LoginThrottle.username, LoginThrottle.source).where(col(LoginThrottle.source) != "")
+                          .order_by(col(LoginThrottle.last_failure_at)).limit(excess))
+                for username, old_source in session.exec(oldest).all():
+                    session.execute(delete(LoginThrottle).where(col(LoginThrottle.username) == username,
+                                                                col(LoginThrottle.source) == old_source))
+
     def logout(self, actor: Actor) -> None:
-        with self._s.db.session(write=True) as session:
+        with self._s.db.session(write=True) as session:  # unit-of-work: none (a disabled account may still sign out)
             append_audit(session, actor, "logout", at=self._s.now(), entity="staff", entity_id=actor.username)
 
     def _verify(self, hashed: str, password: str) -> bool:
@@ -290,6 +356,7 @@ class StaffService:
             program_levels={k: frozenset(v) for k, v in levels.items()},
             os_user=os_user,
             terminal=terminal,
+            access_version=staff.access_version,
         )
 
     def _view(self, session: Session, staff: Staff) -> StaffView:
@@ -305,3 +372,7 @@ class StaffService:
             )
         )
         return StaffView(staff.username, staff.display_name, staff.office, staff.status, roles, grants, staff.last_login_at)
+
+
+def _count(row: LoginThrottle | None) -> FailureCount | None:
+    return FailureCount(row.failures, row.last_failure_at, row.consecutive) if row is not None else None
