@@ -44,8 +44,8 @@ def _session_repl(match: re.Match[str]) -> str:
     return "self._s.unit(actor)" if match.group(1) else "self._s.unit(actor, "
 
 
-def rewrite(source: str) -> tuple[str, int, list[tuple[int, str]]]:
-    """(new source, call sites rewritten, [(line, text) of sites left])."""
+def rewrite(source: str) -> tuple[str, int, list[tuple[int, str, bool]]]:
+    """(new source, call sites rewritten, [(line, text, left on purpose) of sites left])."""
     inside = _actor_lines(ast.parse(source))
     out, changed, left = [], 0, []
     for number, line in enumerate(source.splitlines(keepends=True), start=1):
@@ -55,7 +55,7 @@ def rewrite(source: str) -> tuple[str, int, list[tuple[int, str]]]:
                 changed += 1
                 line = new
         if LEFT.search(line):
-            left.append((number, line.strip()))
+            left.append((number, line.strip(), OPT_OUT in line))
         out.append(line)
     return "".join(out), changed, left
 
@@ -74,8 +74,8 @@ def main(argv: list[str]) -> int:
         rel = path.relative_to(root)
         if changed:
             print(f"{rel}: {changed} call site(s) {'to rewrite' if check else 'rewritten'}")
-        for number, text in left:
-            print(f"{rel}:{number}: left (no actor in scope): {text}")
+        for number, text, on_purpose in left:
+            print(f"{rel}:{number}: left ({'on purpose' if on_purpose else 'no actor in scope'}): {text}")
     return 1 if check and total else 0
 
 

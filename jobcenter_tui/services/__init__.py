@@ -196,7 +196,7 @@ class Services:
                                                  params.index(id_param) - 1 if id_param else -1))
 
     def _guarded(self, method: Callable[..., Any], label: str, id_param: str | None, id_index: int) -> Callable[..., Any]:
-        entity = id_param[:-3] if id_param else None
+        entity = {"seeker": "job_seeker"}.get(id_param[:-3], id_param[:-3]) if id_param else None  # as the audit names it
 
         @functools.wraps(method)
         def call(*args: Any, **kwargs: Any) -> Any:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, update
@@ -43,6 +44,21 @@ USERNAME_RE = re.compile(r"[a-z][a-z0-9._-]{1,63}")
 SIGN_IN_FAILED = "Sign-in failed: the user name or password is not right."
 LOCKED = ("Sign-in refused: too many failed sign-ins for this user name. "
           "Ask an administrator to reset the password.")
+_THROTTLE = LoginThrottle.__table__  # type: ignore[attr-defined]
+# The throttle's statements, built once: a sign-in storm (10,000 names) costs SQL, not statement building.
+_AT = _THROTTLE.c.last_failure_at.type
+_READ_COUNTS = sa.text("SELECT source, failures, last_failure_at, consecutive FROM login_throttle "
+                       "WHERE username = :key AND source IN ('', :source)").columns(last_failure_at=_AT)
+_INSERT_COUNT = sa.text("INSERT INTO login_throttle (username, source, failures, last_failure_at, consecutive) "
+                        "VALUES (:key, :source, :failures, :at, :consecutive)").bindparams(sa.bindparam("at", type_=_AT))
+_UPDATE_COUNT = sa.text("UPDATE login_throttle SET failures = :failures, last_failure_at = :at, consecutive = :consecutive "
+                        "WHERE username = :key AND source = :source").bindparams(sa.bindparam("at", type_=_AT))
+_DELETE_COUNT = sa.text("DELETE FROM login_throttle WHERE username = :key AND source = :source")
+_PRUNE_EXPIRED = sa.text("DELETE FROM login_throttle WHERE source <> '' AND last_failure_at < :cutoff"
+                         ).bindparams(sa.bindparam("cutoff", type_=_AT))
+_COUNT_SOURCES = sa.text("SELECT count(*) FROM login_throttle WHERE source <> ''")
+_OLDEST_SOURCES = sa.text("SELECT username, source FROM login_throttle WHERE source <> '' "
+                          "ORDER BY last_failure_at LIMIT :n")
 MAX_SOURCE_ROWS = 5000  # per-source throttle rows kept at most (the oldest go first); account rows are kept
 
 
@@ -254,9 +270,8 @@ class StaffService:
         with self._s.db.session(write=True) as session:
             staff = session.exec(select(Staff).where(Staff.username == name)).first()
             key = throttle_name(name, staff is not None)
-            account_row = session.get(LoginThrottle, (key, ""))
-            source_row = session.get(LoginThrottle, (key, source))
-            account, from_here = _count(account_row), _count(source_row)
+            counts = self._counts(session, key, source)
+            account, from_here = counts
             probe = Actor(username=name, display_name=name, os_user=os_user, terminal=terminal)
             wait = wait_seconds(account, from_here, now)
             if is_locked(account):
@@ -269,9 +284,7 @@ class StaffService:
             else:
                 ok = self._verify(staff.password_hash if staff else self._dummy_hash, password)
                 if staff is None or not ok or staff.status != "active":
-                    account, from_here = after_failure(account, now), after_failure(from_here, now)
-                    self._store_count(session, account_row, key, "", account)
-                    self._store_count(session, source_row, key, source, from_here, new_source=source_row is None, now=now)
+                    account, from_here = self._count_failure(session, key, source, now, counts)
                     append_audit(session, probe, "login.failed", at=now, entity="staff", entity_id=name, staff="",
                                  changes={"locked": True} if is_locked(account) else None)
                     delay = wait_seconds(account, from_here, now)
@@ -282,9 +295,8 @@ class StaffService:
                         message += f" Too many failed sign-ins: wait {delay} seconds before the next try."
                     outcome = LoginFailed(message, delay)
                 else:
-                    for row in (account_row, source_row):  # the other sources' failures stay counted
-                        if row is not None:
-                            session.delete(row)
+                    for where in ("", source):  # the other sources' failures stay counted
+                        session.execute(_DELETE_COUNT, {"key": key, "source": where})
                     if self._hasher.check_needs_rehash(staff.password_hash):
                         staff.password_hash = self._hasher.hash(password)
                     staff.last_login_at = now
@@ -295,25 +307,31 @@ class StaffService:
             raise outcome
         return outcome
 
-    def _store_count(self, session: Session, row: LoginThrottle | None, key: str, source: str, count: FailureCount,
-                     *, new_source: bool = False, now: datetime | None = None) -> None:
-        row = row or LoginThrottle(username=key, source=source)
-        row.failures, row.last_failure_at, row.consecutive = count.failures, count.last_failure_at, count.consecutive
-        session.add(row)
-        if new_source and now is not None:
+    def _counts(self, session: Session, key: str, source: str) -> tuple[FailureCount | None, FailureCount | None]:
+        """(account-wide, this source's) failure counts of throttle name ``key``: one indexed read."""
+        found = {row.source: FailureCount(row.failures, row.last_failure_at, row.consecutive)
+                 for row in session.execute(_READ_COUNTS, {"key": key, "source": source})}
+        return found.get(""), found.get(source)
+
+    def _count_failure(self, session: Session, key: str, source: str, now: datetime,
+                       counts: tuple[FailureCount | None, FailureCount | None] | None = None,
+                       ) -> tuple[FailureCount, FailureCount]:
+        """Count one failed sign-in of throttle name ``key`` from ``source``; return both new counts."""
+        before = counts if counts is not None else self._counts(session, key, source)
+        after = after_failure(before[0], now), after_failure(before[1], now)
+        for old, where, count in zip(before, ("", source), after, strict=True):
+            session.execute(_INSERT_COUNT if old is None else _UPDATE_COUNT,
+                            {"key": key, "source": where, "failures": count.failures, "at": count.last_failure_at,
+                             "consecutive": count.consecutive})
+        if before[1] is None:
             # Per-source rows are only a finer throttle: forget expired ones, and keep at most
             # MAX_SOURCE_ROWS (the oldest go) so that many names or addresses cannot grow the table.
-            session.execute(delete(LoginThrottle).where(col(LoginThrottle.source) != "",
-                                                        col(LoginThrottle.last_failure_at) < now - FAILURE_MEMORY))
-            session.flush()
-            excess = session.exec(select(func.count()).select_from(LoginThrottle)
-                                  .where(col(LoginThrottle.source) != "")).one() - MAX_SOURCE_ROWS
+            session.execute(_PRUNE_EXPIRED, {"cutoff": now - FAILURE_MEMORY})
+            excess = session.execute(_COUNT_SOURCES).scalar_one() - MAX_SOURCE_ROWS
             if excess > 0:
-                oldest = (select(LoginThrottle.username, LoginThrottle.source).where(col(LoginThrottle.source) != "")
-                          .order_by(col(LoginThrottle.last_failure_at)).limit(excess))
-                for username, old_source in session.exec(oldest).all():
-                    session.execute(delete(LoginThrottle).where(col(LoginThrottle.username) == username,
-                                                                col(LoginThrottle.source) == old_source))
+                for username, old_source in session.execute(_OLDEST_SOURCES, {"n": excess}).all():
+                    session.execute(_DELETE_COUNT, {"key": username, "source": old_source})
+        return after
 
     def logout(self, actor: Actor) -> None:
         with self._s.db.session(write=True) as session:  # unit-of-work: none (a disabled account may still sign out)
@@ -374,5 +392,3 @@ class StaffService:
         return StaffView(staff.username, staff.display_name, staff.office, staff.status, roles, grants, staff.last_login_at)
 
 
-def _count(row: LoginThrottle | None) -> FailureCount | None:
-    return FailureCount(row.failures, row.last_failure_at, row.consecutive) if row is not None else None
