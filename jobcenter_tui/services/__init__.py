@@ -160,7 +160,8 @@ class Services:
         # An actor built by hand (tests, trusted tools) has no staff id: there is no session to end.
         if actor is None or actor.kind != "staff" or actor.staff_id is None:
             return
-        row = session.execute(_ACCESS_CHECK, {"id": actor.staff_id}).first()
+        conn = session.connection() if isinstance(session, Session) else session  # Core: no ORM round on each call
+        row = conn.execute(_ACCESS_CHECK, {"id": actor.staff_id}).first()
         if row is None or row[0] != "active" or (actor.access_version is not None and row[1] != actor.access_version):
             raise SessionEnded()
 
