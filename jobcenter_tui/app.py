@@ -25,6 +25,7 @@ from textual.worker import WorkerFailed
 from jobcenter_tui.domain.permissions import Actor
 from jobcenter_tui.domain.session_lock import IDLE_LOCK_DEFAULT_MINUTES, UnlockOutcome, is_idle
 from jobcenter_tui.services import Services, kiosk_actor, os_identity
+from jobcenter_tui.services.errors import SessionEnded
 from jobcenter_tui.widgets.service_call import Failure, call_service, describe_failure
 
 if TYPE_CHECKING:
@@ -242,6 +243,15 @@ class JobCenterApp(ConsoleApp):
 
     def sign_out(self) -> None:
         self.action_sign_out()
+
+    def show_failure(self, failure: Failure) -> None:
+        """An ended session (account disabled or its access changed) goes back to sign-in, saying why."""
+        if isinstance(failure.refusal, SessionEnded):
+            if self.actor is not None:
+                self.action_sign_out()
+                self.notify(failure.message, severity="error", timeout=10, markup=False)
+            return
+        super().show_failure(failure)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette offers every key binding of the current screen too: one list, never out of step."""

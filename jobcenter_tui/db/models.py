@@ -67,6 +67,10 @@ class Staff(Versioned, table=True):
     must_change_password: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
+    # Bumped by every change to what the account may do (disable/enable, grant/revoke, password
+    # reset, a role's privileges): an open session whose actor carries an older value is ended.
+    # Not ``version``, which also moves on each sign-in.
+    access_version: int = Field(default=1, nullable=False, sa_column_kwargs={"server_default": "1"})
 
 
 class Role(SQLModel, table=True):
@@ -105,16 +109,21 @@ class StaffProgramPrivilege(SQLModel, table=True):
 
 
 class LoginThrottle(SQLModel, table=True):
-    """Failed sign-ins by the name typed, whether or not such an account exists.
+    """Recent failed sign-ins of one name, account-wide (``source`` "") and per source.
 
-    Keyed by the typed name so that an unknown name is throttled exactly like a real one and the
-    answers never tell the two apart.
+    ``source`` is where the attempt came from (the SSH client address, else the terminal), so that
+    someone guessing from elsewhere slows the real user only a little (see domain/passwords.py).
+    A name without an account is kept under a hashed bucket (``?`` and a number), so unknown
+    names cannot grow this table without bound; per-source rows are pruned to a hard cap.
+    ``consecutive`` counts account-wide failures since the last success, for the 100-try limit.
     """
 
     __tablename__ = "login_throttle"
     username: str = Field(primary_key=True, max_length=64)
+    source: str = Field(default="", primary_key=True, max_length=64)
     failures: int = Field(default=0)
-    last_failure_at: datetime | None = None
+    consecutive: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    last_failure_at: datetime | None = Field(default=None, index=True)
 
 
 class AppMeta(SQLModel, table=True):

@@ -122,6 +122,7 @@ ACTION_LABELS: dict[str, str] = {
     "job.introduction": "Introduced to an employer",
     "case.view": "Case tab opened", "seeker.search": "Searched job seekers", "session.lock": "Console locked (idle)",
     "session.unlock": "Console unlocked", "session.unlock_failed": "Wrong password on the lock screen",
+    "access.refused": "Refused: not allowed",
 }
 
 

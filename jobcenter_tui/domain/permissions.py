@@ -90,7 +90,15 @@ def role_definition(name: str) -> RoleDefinition:
 
 
 class PermissionDenied(Refusal):
-    """The signed-in staff member may not do this; the message names what is missing in words."""
+    """The signed-in staff member may not do this; the message names what is missing in words.
+
+    ``needed`` is what was missing, as an id (``seeker.view_ssn``, ``WIOA_DW:create``), for the
+    audit row of the refused attempt; people see the message.
+    """
+
+    def __init__(self, message: str, needed: str = "") -> None:
+        super().__init__(message)
+        self.needed = needed
 
 
 PRIVILEGE_LABELS: dict[str, str] = {
@@ -127,12 +135,13 @@ def privilege_label(privilege: Privilege | str) -> str:
 
 def missing_privilege(privilege: Privilege | str) -> PermissionDenied:
     return PermissionDenied(f"You do not have the \u201c{privilege_label(privilege)}\u201d privilege; "
-                            "ask a supervisor if you need it.")
+                            "ask a supervisor if you need it.", needed=str(privilege))
 
 
 def missing_program_level(program: str, level: ProgramLevel | str) -> PermissionDenied:
     what = LEVEL_LABELS.get(str(level), str(level))
-    return PermissionDenied(f"You may not {what} {_program(program)} enrollments; ask a supervisor if you need to.")
+    return PermissionDenied(f"You may not {what} {_program(program)} enrollments; ask a supervisor if you need to.",
+                            needed=f"{program}:{level}")
 
 
 @dataclass(frozen=True)
@@ -153,6 +162,7 @@ class Actor:
     program_levels: dict[str, frozenset[str]] = field(default_factory=dict)
     os_user: str = ""
     terminal: str = ""
+    access_version: int | None = None  # the account's access version at sign-in (see Services.unit)
 
     def __hash__(self) -> int:
         return hash((self.kind, self.username))

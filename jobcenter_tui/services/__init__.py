@@ -3,20 +3,30 @@ audit row inside the same transaction; results are plain view models, never live
 
 from __future__ import annotations
 
+import functools
 import getpass
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from argon2 import PasswordHasher
-from sqlalchemy import text
+from sqlalchemy import Connection, text
+from sqlmodel import Session
 
 from jobcenter_tui.config import Settings, check_private_store, ensure_private_dir, load_settings
 from jobcenter_tui.db.engine import Database
-from jobcenter_tui.domain.permissions import Actor
+from jobcenter_tui.domain.permissions import Actor, PermissionDenied
 from jobcenter_tui.services.crypto import KeyFileError, Keyring
+from jobcenter_tui.services.errors import SessionEnded, StoreBusy, as_refusal
+
+# The use case being run (set by the refusal guard around each service method): what a refused
+# attempt's audit row names — ("seekers.reveal_ssn", entity, entity id).
+_ATTEMPT: ContextVar[tuple[str, str | None, str | None]] = ContextVar("jobcenter_attempt", default=("", None, None))
+_ACCESS_CHECK = text("SELECT status, access_version FROM staff WHERE id = :id")
 
 if TYPE_CHECKING:
     from jobcenter_tui.services.audit import AuditCheckpoint
@@ -120,6 +130,94 @@ class Services:
         self.resumes = ResumeService(self)
         self.jobs = JobSearchService(self)
         self.referrals = ReferralService(self)
+        for name, service in list(vars(self).items()):
+            if type(service).__module__.startswith("jobcenter_tui.services."):
+                self._guard_refusals(name, service)
+
+    # --- the unit of work ----------------------------------------------------------------------
+
+    @contextmanager
+    def unit(self, actor: Actor | None, *, write: bool = False) -> Iterator[Session]:
+        """One transaction for ``actor``: the store's session, after checking the session still stands.
+
+        For a signed-in staff member, one primary-key read in the same transaction checks that
+        the account is still active and its access version is the one it signed in with; else
+        :class:`SessionEnded`. A refusal for lack of privilege that escapes the unit is audited in
+        a transaction of its own (this one rolls back).
+        """
+        try:
+            with self.db.session(write=write) as session:
+                self._check_access(session, actor)
+                yield session
+        except PermissionDenied as refusal:
+            self.record_refusal(actor, refusal)
+            raise
+
+    @contextmanager
+    def single_read(self, actor: Actor | None) -> Iterator[Connection]:
+        """A connection for one read statement (search as you type), after the same access check."""
+        with self.db.single_read() as conn:
+            self._check_access(conn, actor)
+            yield conn
+
+    def _check_access(self, session: Session | Connection, actor: Actor | None) -> None:
+        # An actor built by hand (tests, trusted tools) has no staff id: there is no session to end.
+        if actor is None or actor.kind != "staff" or actor.staff_id is None:
+            return
+        conn = session.connection() if isinstance(session, Session) else session  # Core: no ORM round on each call
+        row = conn.execute(_ACCESS_CHECK, {"id": actor.staff_id}).first()
+        if row is None or row[0] != "active" or (actor.access_version is not None and row[1] != actor.access_version):
+            raise SessionEnded()
+
+    # --- refused attempts ----------------------------------------------------------------------
+
+    def record_refusal(self, actor: Actor | None, refusal: PermissionDenied) -> None:
+        """Audit a refused attempt once: who, which use case, what was missing — never personal data."""
+        if getattr(refusal, "audited", False):
+            return
+        refusal.audited = True  # type: ignore[attr-defined]
+        attempted, entity, entity_id = _ATTEMPT.get()
+        from jobcenter_tui.services.audit import append_audit
+
+        try:
+            with self.db.session(write=True) as session:
+                append_audit(session, actor, "access.refused", at=self.now(), entity=entity, entity_id=entity_id,
+                             changes={"attempted": attempted or "(unnamed)", "needed": refusal.needed or None})
+        except Exception as error:  # a busy store must not turn the refusal into another error
+            if not isinstance(as_refusal(error), StoreBusy):
+                raise
+
+    def _guard_refusals(self, name: str, service: object) -> None:
+        """Wrap each public method taking ``actor`` so a refusal raised before its unit opens is audited too."""
+        for attr, fn in vars(type(service)).items():
+            if attr.startswith("_") or not callable(fn) or not hasattr(fn, "__code__"):
+                continue
+            code = fn.__code__
+            params = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+            if len(params) < 2 or params[1] != "actor":
+                continue
+            id_param = next((p for p in params[2:] if p.endswith("_id")), None)
+            setattr(service, attr, self._guarded(getattr(service, attr), f"{name}.{attr}", id_param,
+                                                 params.index(id_param) - 1 if id_param else -1))
+
+    def _guarded(self, method: Callable[..., Any], label: str, id_param: str | None, id_index: int) -> Callable[..., Any]:
+        entity = {"seeker": "job_seeker"}.get(id_param[:-3], id_param[:-3]) if id_param else None  # as the audit names it
+
+        @functools.wraps(method)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            entity_id = kwargs.get(id_param) if id_param else None
+            if id_param and entity_id is None and 0 <= id_index < len(args):
+                entity_id = args[id_index]
+            token = _ATTEMPT.set((label, entity, str(entity_id)[:64] if isinstance(entity_id, str) else None))
+            try:
+                return method(*args, **kwargs)
+            except PermissionDenied as refusal:
+                self.record_refusal(args[0] if args else kwargs.get("actor"), refusal)
+                raise
+            finally:
+                _ATTEMPT.reset(token)
+
+        return call
 
     def now(self) -> datetime:
         return self.clock()

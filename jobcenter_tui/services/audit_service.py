@@ -18,6 +18,6 @@ class AuditService:
     def verify(self, actor: Actor) -> ChainReport:
         actor.require(Privilege.AUDIT_VIEW)
         checkpoint = self._s.audit_checkpoint
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             return verify_chain(session, audit_key=self._s.db.audit_key, checkpoint=checkpoint,
                                 keyed_from=checkpoint.keyed_from if checkpoint is not None else 1)

@@ -25,9 +25,15 @@ def ensure_reference_data(session: Session) -> bool:
     have_roles = set(session.exec(select(Role.name)).all())
     if "admin" in have_roles:  # the administrator holds every privilege, including ones added later
         held = set(session.exec(select(RolePrivilege.privilege).where(RolePrivilege.role == "admin")).all())
-        for priv in sorted(set(map(str, Privilege)) - held):
+        missing = sorted(set(map(str, Privilege)) - held)
+        for priv in missing:
             session.add(RolePrivilege(role="admin", privilege=priv))
             added = True
+        if missing:  # a role's privileges changed: its holders' open sessions end (services.unit)
+            from jobcenter_tui.services.staff import role_access_changed
+
+            session.flush()
+            role_access_changed(session, "admin")
     for role in DEFAULT_ROLES:
         if role.name in have_roles:
             continue

@@ -43,7 +43,7 @@ from jobcenter_tui.services.seeker_mapping import record_columns
 if TYPE_CHECKING:
     from jobcenter_tui.services import Services
 
-DEMO_PASSWORD = "jobcenter-demo"
+DEMO_PASSWORD = "try the demo store"  # passes password_problems for every demo account (tested)
 
 
 @dataclass(frozen=True)
@@ -193,14 +193,14 @@ class DemoService:
         now = self._s.now()
         pools = _Pools(seed)
 
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             session.add(AppMeta(key="demo_store", value="true"))
             session.add(AppMeta(key="demo_seed", value=str(seed)))
         hasher = self._s.password_hasher
         password_hash = hasher.hash(DEMO_PASSWORD)
         from jobcenter_tui.db.models import StaffRole
 
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             for acct in DEMO_ACCOUNTS:
                 staff = Staff(username=acct.username, display_name=acct.display_name, office=acct.office,
                               password_hash=password_hash)
@@ -215,7 +215,7 @@ class DemoService:
         resumes, published = self._resumes(random.Random(f"resumes:{seed}"), pools, today, seeker_ids)
         jobs = self._job_activity(random.Random(seed * 31 + 9), today)  # its own generator: the rest stays as it was
         postings += jobs["postings"]
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             append_audit(session, actor, "demo.seed", at=self._s.now(), changes={
                 "seed": seed, "seekers": seekers, "employers": employers, "postings": postings,
                 "enrollments": enrollments, "services": records, "resumes": resumes,

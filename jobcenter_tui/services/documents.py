@@ -100,7 +100,7 @@ class DocumentService:
             raise InvalidInput(errors)
         stored = self.copy_in(path)
         try:
-            with self._s.db.session(write=True) as session:
+            with self._s.unit(actor, write=True) as session:
                 require_seeker(session, seeker_id)
                 row = self.add_row(session, actor, seeker_id, path, stored, type=type, criterion=criterion, note=note)
                 return _view(row)
@@ -180,14 +180,14 @@ class DocumentService:
 
     def documents(self, actor: Actor, seeker_id: str) -> list[DocumentView]:
         actor.require(Privilege.SEEKER_VIEW)
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             rows = session.exec(select(Document).where(Document.seeker_id == seeker_id)
                                 .order_by(Document.uploaded_at.desc())).all()  # type: ignore[attr-defined]
             return [_view(r) for r in rows]
 
     def verify(self, actor: Actor, document_id: str) -> DocumentView:
         actor.require(Privilege.SEEKER_EDIT)
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             row = session.get(Document, document_id)
             if row is None:
                 raise NotFound(f"No document {document_id}")
@@ -206,7 +206,7 @@ class DocumentService:
         destination = Path(str(folder)).expanduser()
         if not destination.is_dir():
             raise InvalidInput({"folder": "give a folder that exists"})
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             row = session.get(Document, document_id)
             if row is None:
                 raise NotFound(f"No document {document_id}")

@@ -123,7 +123,7 @@ class EligibilityService:
         actor.require(Privilege.CONFIG_MANAGE)
         if key not in SWITCH_DEFAULTS:
             raise InvalidInput({key: f"unknown setting; settings are {', '.join(SWITCH_DEFAULTS)}"})
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             entry = session.get(ConfigEntry, SWITCHES_KEY)
             current = dict(entry.value) if entry else {}
             try:
@@ -141,7 +141,7 @@ class EligibilityService:
             table = parse_llsil_csv(text)
         except ConfigError as exc:
             raise InvalidInput({f"llsil[{i}]": e for i, e in enumerate(exc.errors)}) from None
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             self._put(session, actor, LLSIL_KEY, llsil_to_json(table),
                       {"regions": sorted(table.regions), "source": source[:200]})
         return table
@@ -171,7 +171,7 @@ class EligibilityService:
     def show(self, actor: Actor, seeker_id: str, as_of: date) -> EligibilityResult:
         """Evaluate a stored seeker now, without storing a determination (the view is audited)."""
         actor.require(Privilege.SEEKER_VIEW)
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             record = stored_record(session, seeker_id, self._s.keyring)
             result = evaluate(record, as_of, eligibility_config(session))
             append_audit(session, actor, "eligibility.show", at=self._s.now(), entity="job_seeker", entity_id=seeker_id,
@@ -182,7 +182,7 @@ class EligibilityService:
         """Evaluate and keep the result with its inputs, rules version, date and staff member."""
         actor.require(Privilege.SEEKER_VIEW)
         as_of = as_of or self._s.today()
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             record = stored_record(session, seeker_id, self._s.keyring)
             cfg = eligibility_config(session)
             row = EligibilityDetermination(**determination_row(record, seeker_id, evaluate(record, as_of, cfg), actor, self._s.now()),
@@ -196,7 +196,7 @@ class EligibilityService:
 
     def latest(self, actor: Actor, seeker_id: str) -> DeterminationView | None:
         actor.require(Privilege.SEEKER_VIEW)
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             row = session.exec(
                 select(EligibilityDetermination)
                 .where(EligibilityDetermination.seeker_id == seeker_id)

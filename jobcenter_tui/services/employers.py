@@ -111,7 +111,7 @@ class EmployerService:
         """By name (any part, case ignored) or FEIN (digits, with or without the dash); by name order."""
         require_view(actor)
         text = text.strip()
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             open_count = (select(func.count()).where(col(JobPosting.employer_id) == col(Employer.id),
                                                      col(JobPosting.status).in_(OPEN_POSTING_STATUSES))
                           .correlate(Employer).scalar_subquery())
@@ -127,7 +127,7 @@ class EmployerService:
 
     def get(self, actor: Actor, employer_id: str) -> EmployerDetail:
         require_view(actor)
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             return self._detail(session, self._employer(session, employer_id))
 
     def _employer(self, session: Session, employer_id: str) -> Employer:
@@ -166,7 +166,7 @@ class EmployerService:
         if status not in ("active", "pending_approval"):
             raise InvalidInput({"status": "a new employer is active or pending approval"})
         now = self._s.now()
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             values = self._check(session, fields)
             row = Employer(**values, status=status, created_at=now)
             session.add(row)
@@ -178,7 +178,7 @@ class EmployerService:
     def update(self, actor: Actor, employer_id: str, fields: dict[str, Any], *, expected_version: int) -> EmployerDetail:
         actor.require(Privilege.EMPLOYER_MANAGE)
         now = self._s.now()
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             row = self._employer(session, employer_id)
             if row.version != expected_version:
                 raise stale("employer")
@@ -198,7 +198,7 @@ class EmployerService:
         """Approve (pending → active), deactivate or reactivate."""
         actor.require(Privilege.EMPLOYER_MANAGE)
         now = self._s.now()
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             row = self._employer(session, employer_id)
             if row.version != expected_version:
                 raise stale("employer")
@@ -218,7 +218,7 @@ class EmployerService:
         if errors:
             raise InvalidInput(errors)
         now = self._s.now()
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             self._employer(session, employer_id)
             row = EmployerContact(employer_id=employer_id, **values)
             session.add(row)
@@ -234,7 +234,7 @@ class EmployerService:
         if errors:
             raise InvalidInput(errors)
         now = self._s.now()
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             row = session.get(EmployerContact, contact_id)
             if row is None:
                 raise NotFound(f"No employer contact {contact_id}")

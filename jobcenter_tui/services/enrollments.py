@@ -166,7 +166,7 @@ class EnrollmentService:
             raise InvalidInput({"verified": "say what was verified before enrolling"})
         now = self._s.now()
         try:
-            with self._s.db.session(write=True) as session:
+            with self._s.unit(actor, write=True) as session:
                 seeker_row(session, seeker_id)
                 determination = self._fresh_determination(session, actor, seeker_id)
                 answer = next(p for p in determination.result["programs"] if p["program"] == program)
@@ -202,7 +202,7 @@ class EnrollmentService:
     def for_seeker(self, actor: Actor, seeker_id: str) -> list[EnrollmentView]:
         """The enrollments this staff member may see, newest first (a fixed number of queries, however many)."""
         actor.require(Privilege.SEEKER_VIEW)
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             rows = session.exec(select(Enrollment).where(Enrollment.seeker_id == seeker_id)
                                 .order_by(col(Enrollment.created_at).desc())).all()
             return self._views(session, [e for e in rows if actor.can_program(e.program, ProgramLevel.VIEW)])
@@ -242,7 +242,7 @@ class EnrollmentService:
         The spec records a pending enrollment closed without any service as ``never_participated``;
         the reason chosen is kept with it (``exit_reason_given``, status history, audit), never dropped.
         """
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             e = enrollment_row(session, enrollment_id)
             require_level(actor, e.program, ProgramLevel.EDIT)
             if e.status == CLOSED:
@@ -268,7 +268,7 @@ class EnrollmentService:
         if len(reason.strip()) < 5:
             raise InvalidInput({"reason": "say why the enrollment is reopened (at least 5 characters)"})
         try:
-            with self._s.db.session(write=True) as session:
+            with self._s.unit(actor, write=True) as session:
                 e = enrollment_row(session, enrollment_id)
                 require_level(actor, e.program, ProgramLevel.EDIT)
                 if e.status != CLOSED:
@@ -290,7 +290,7 @@ class EnrollmentService:
             raise PermissionDenied("The exit run is a scheduled job: run 'jobcenter exits run'")
         as_of = as_of or self._s.today()
         closed: list[tuple[str, str, date]] = []
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             catalog = service_catalog(session)
             enrollments = session.exec(select(Enrollment).where(Enrollment.status == OPEN)).all()
             facts = _facts_by_enrollment(session.execute(

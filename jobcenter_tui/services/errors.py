@@ -14,7 +14,7 @@ from jobcenter_tui.domain.permissions import PermissionDenied
 
 __all__ = [
     "Refusal", "PermissionDenied", "ServiceError", "NotFound", "InvalidInput", "LoginFailed", "StaleRecord",
-    "StoreBusy", "as_refusal",
+    "StoreBusy", "SessionEnded", "as_refusal",
 ]
 
 BUSY_MESSAGE = "The store is busy — try again in a moment. Nothing was saved; what you typed is kept."
@@ -50,6 +50,17 @@ class LoginFailed(ServiceError):
     def __init__(self, message: str, retry_after_seconds: int = 0) -> None:
         super().__init__(message)
         self.retry_after_seconds = retry_after_seconds
+
+
+class SessionEnded(ServiceError):
+    """The signed-in account was disabled, or what it may do changed, after it signed in.
+
+    Raised by every unit of work of that session (``Services.unit``); the console returns to the
+    sign-in screen, where the account signs in again with what it may do now (or cannot).
+    """
+
+    def __init__(self, message: str = "Your account was disabled or its access changed; sign in again.") -> None:
+        super().__init__(message)
 
 
 class StaleRecord(ServiceError):

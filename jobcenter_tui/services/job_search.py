@@ -172,7 +172,7 @@ class JobSearchService:
     def criteria_for(self, actor: Actor, seeker_id: str) -> JobCriteria:
         """The search a job seeker's record asks for: desired occupations, home ZIP, commute, wage."""
         actor.require(Privilege.SEEKER_VIEW)
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             seeker = seeker_row(session, seeker_id)
             codes = tuple(dict.fromkeys(str(o.get("soc_code")) for o in seeker.preferences_desired_occupations or []
                                         if isinstance(o, dict) and o.get("soc_code")))
@@ -228,7 +228,7 @@ class JobSearchService:
         if criteria.words.strip() and filters.fts is None:
             return PostingPage(criteria, (), page, page_size, False, "Type words of a job title or description.")
         distances: dict[str, float] = {}
-        with self._s.db.single_read() as conn:
+        with self._s.single_read(actor) as conn:
             if center is None:
                 ranked = posting_page(conn, filters, limit=page_size + 1, offset=page * page_size)
                 tiers = {r.id: int(r.tier) for r in ranked}
@@ -309,11 +309,11 @@ class JobSearchService:
         staff = actor.kind in ("staff", "system")
         if actor.kind == "staff":
             actor.require(Privilege.SEEKER_VIEW)
-        with self._s.db.single_read() as conn:
+        with self._s.single_read(actor) as conn:
             row = postings_by_id(conn, [posting_id]).get(posting_id)
         if row is None or (not staff and (row.visibility == STAFF_REFERRAL_ONLY or row.status != "active")):
             raise NotFound(f"No job posting {posting_id}")
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             contacts = session.exec(select(EmployerContact).where(EmployerContact.employer_id == row.employer_id)).all()
             referrals: list[PostingReferral] = []
             if staff:
@@ -338,7 +338,7 @@ class JobSearchService:
         page_size = max(1, min(page_size, MAX_PAGE))
         if miles is not None and not 0 < miles <= MAX_MILES:
             raise InvalidInput({"miles": f"must be from 1 to {MAX_MILES} miles"})
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             posting = session.get(JobPosting, posting_id)
             if posting is None:
                 raise NotFound(f"No job posting {posting_id}")
@@ -348,7 +348,7 @@ class JobSearchService:
         if not soc:
             return CandidatePage(posting_id, title, (), page, False, "This posting has no occupation code to match.")
         zip_miles = zips_within(lat, lon, float(miles)) if miles is not None and lat is not None and lon is not None else None
-        with self._s.db.single_read() as conn:
+        with self._s.single_read(actor) as conn:
             rows = candidate_page(conn, soc, zip_miles, limit=page_size + 1, offset=page * page_size)
         out = tuple(Candidate(r.id, display_name(r.first_name, r.middle_name, r.last_name, r.suffix),
                               _place(r.address_city, None, r.address_zip),

@@ -85,7 +85,7 @@ class NoteService:
         actor.require(Privilege.SEEKER_EDIT)
         self._check(actor, scope, program, contact_type, subject, body, contact_date, recontact_date)
         now = self._s.now()
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             require_seeker(session, seeker_id)
             if corrects is not None:
                 original = session.get(Note, corrects)
@@ -104,7 +104,7 @@ class NoteService:
     def edit(self, actor: Actor, note_id: str, *, subject: str, body: str, expected_version: int) -> NoteView:
         """Change a note in place: only its author, only within 24 hours (afterwards: a correction note)."""
         actor.require(Privilege.SEEKER_EDIT)
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             row = self._note(session, note_id)
             self._may_see(actor, row)
             if not self._editable(actor, row):
@@ -125,7 +125,7 @@ class NoteService:
         actor.require(Privilege.NOTE_DELETE)
         if len(reason.strip()) < 5:
             raise InvalidInput({"reason": "say why the note is deleted (at least 5 characters)"})
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             row = self._note(session, note_id)
             self._may_see(actor, row)
             row.deleted_at, row.deleted_by = self._s.now(), actor.username
@@ -135,7 +135,7 @@ class NoteService:
 
     def notes(self, actor: Actor, seeker_id: str) -> list[NoteView]:
         actor.require(Privilege.SEEKER_VIEW)
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             rows = session.exec(select(Note).where(Note.seeker_id == seeker_id, Note.deleted_at.is_(None))  # type: ignore[union-attr]
                                 .order_by(Note.contact_date.desc(), Note.created_at.desc())).all()  # type: ignore[attr-defined]
             return [self._view(actor, r) for r in rows
@@ -144,7 +144,7 @@ class NoteService:
     def recontacts_due(self, actor: Actor, day: date | None = None) -> list[Recontact]:
         """Notes asking for a recontact on or before ``day`` written by this staff member (main screen)."""
         day = day or self._s.today()
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             rows = session.exec(
                 select(Note, JobSeeker).join(JobSeeker, JobSeeker.id == Note.seeker_id)  # type: ignore[arg-type]
                 .where(Note.recontact_date.is_not(None), Note.recontact_date <= day, Note.deleted_at.is_(None),  # type: ignore[union-attr,operator]

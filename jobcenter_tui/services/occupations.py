@@ -75,7 +75,7 @@ class OccupationService:
 
     def titles(self, actor: Actor, soc_code: str) -> list[tuple[str, str, str]]:
         """The state's (O*NET code, title, description) lines for one SOC code."""
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             rows = session.exec(select(OccupationTitle).where(OccupationTitle.soc_code == soc_code)
                                 .order_by(OccupationTitle.onet_code)).all()
             return [(r.onet_code, r.title, r.description) for r in rows]
@@ -93,7 +93,7 @@ class OccupationService:
         if not good:
             raise InvalidInput({"file": "no occupations in the file (expected O*NET-SOC Code, Title, Description)"})
         now = self._s.now()
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             replaced = session.exec(select(func.count()).select_from(OccupationTitle)).one()
             session.execute(delete(OccupationTitle))
             session.execute(insert(OccupationTitle), [

@@ -110,7 +110,7 @@ class PlanService:
             if g.get("status", "open") not in GOAL_STATUSES:
                 errors[f"goals[{i}].status"] = f"must be one of {', '.join(GOAL_STATUSES)}"
         now = self._s.now()
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             e = enrollment_row(session, enrollment_id)
             require_level(actor, e.program, ProgramLevel.EDIT)
             kind = PLAN_KIND.get(e.program)
@@ -152,7 +152,7 @@ class PlanService:
     def for_seeker(self, actor: Actor, seeker_id: str) -> list[PlanView]:
         """The plans on enrollments this staff member may see (a fixed number of queries, however many versions)."""
         actor.require(Privilege.SEEKER_VIEW)
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             rows = session.exec(select(Plan, Enrollment.program).join(Enrollment, col(Enrollment.id) == Plan.enrollment_id)
                                 .where(Plan.seeker_id == seeker_id).order_by(col(Plan.created_at))).all()
             return _plan_views(session, [(plan, program) for plan, program in rows

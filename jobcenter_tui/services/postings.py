@@ -111,7 +111,7 @@ class PostingService:
     def get(self, actor: Actor, posting_id: str) -> PostingDetail:
         """The posting with its status history and its referrals (names only for staff who view seekers)."""
         require_view(actor)
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             return self._detail(session, actor, self._posting(session, posting_id))
 
     def _posting(self, session: Session, posting_id: str) -> JobPosting:
@@ -151,7 +151,7 @@ class PostingService:
         now = self._s.now()
         values = dict(checked.values)
         values["posted_date"] = values.get("posted_date") or self._s.today()
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             if session.get(Employer, employer_id) is None:
                 raise NotFound(f"No employer {employer_id}")
             row = JobPosting(employer_id=employer_id, **values, status="draft", created_at=now)
@@ -167,7 +167,7 @@ class PostingService:
     def update(self, actor: Actor, posting_id: str, fields: dict[str, Any], *, expected_version: int) -> PostingDetail:
         actor.require(Privilege.POSTING_MANAGE)
         now = self._s.now()
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             row = self._posting(session, posting_id)
             if row.version != expected_version:
                 raise stale("posting")
@@ -194,7 +194,7 @@ class PostingService:
         actor.require(Privilege.POSTING_MANAGE)
         reason = (reason or "").strip() or None
         now = self._s.now()
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             row = self._posting(session, posting_id)
             if row.version != expected_version:
                 raise stale("posting")
@@ -249,7 +249,7 @@ class PostingService:
                 good.append((number, checked.values))
         for start in range(0, len(good), IMPORT_BATCH):
             write_batch(self._s.db, good[start:start + IMPORT_BATCH], lambda session, b: self._apply(session, actor, b), summary)
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             append_audit(session, actor, "posting.import", at=self._s.now(), entity="import",
                          entity_id=source[:64] or None,
                          changes={"created": summary.created, "updated": summary.updated,
@@ -332,7 +332,7 @@ class PostingService:
     def export_records(self, actor: Actor, *, destination: str = "", batch: int = 2000) -> Iterator[str]:
         """Every posting as one JSON line (the import's fields); the export is audited first."""
         actor.require(Privilege.REPORT_EXPORT)
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             total = session.exec(select(func.count()).select_from(JobPosting)).one()
             append_audit(session, actor, "posting.export", at=self._s.now(), entity="export",
                          entity_id=destination[:64] or None, changes={"postings": total})

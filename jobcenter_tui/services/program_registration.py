@@ -49,7 +49,7 @@ class ProgramRegistrationService:
         eligible at that moment, whatever the screen showed.
         """
         actor.require(Privilege.SEEKER_VIEW)
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             record = stored_record(session, seeker_id, self._s.keyring)
             result = evaluate(record, self._s.today(), eligibility_config(session))
             enrollments = session.exec(select(Enrollment).where(Enrollment.seeker_id == seeker_id)

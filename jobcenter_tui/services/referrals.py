@@ -121,7 +121,7 @@ class ReferralService:
         if channel not in LEAD_CHANNELS:
             raise InvalidInput({"channel": f"must be one of {', '.join(c.replace('_', ' ') for c in LEAD_CHANNELS)}"})
         now = self._s.now()
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             self._seeker(session, seeker_id)
             posting, employer = self._posting(session, posting_id)
             if posting.status != "active":
@@ -143,7 +143,7 @@ class ReferralService:
         """Refer the job seeker to the employer for a posting; service B04."""
         actor.require(Privilege.SEEKER_EDIT)
         now = self._s.now()
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             seeker = self._seeker(session, seeker_id)
             posting, employer = self._posting(session, posting_id)
             if posting.status != "active":
@@ -176,7 +176,7 @@ class ReferralService:
         """Hired (with the hire date and wage), not hired, no show, declined, or position filled."""
         actor.require(Privilege.SEEKER_EDIT)
         now = self._s.now()
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             row = session.get(Referral, referral_id)
             if row is None:
                 raise NotFound(f"No referral {referral_id}")
@@ -221,7 +221,7 @@ class ReferralService:
         if outcome is not None and len(outcome) > 500:
             errors["outcome"] = "at most 500 characters"
         now = self._s.now()
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             self._seeker(session, seeker_id)
             employer = session.get(Employer, employer_id)
             if employer is None:
@@ -245,7 +245,7 @@ class ReferralService:
     def activity(self, actor: Actor, seeker_id: str) -> JobActivity:
         """The job seeker's leads, referrals and introductions, newest first."""
         actor.require(Privilege.SEEKER_VIEW)
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             self._seeker(session, seeker_id)
             leads = session.exec(select(JobLead, JobPosting, Employer)
                                  .join(JobPosting, JobPosting.id == JobLead.posting_id)  # type: ignore[arg-type]

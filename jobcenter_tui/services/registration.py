@@ -151,7 +151,7 @@ class RegistrationService:
     def find_duplicates(self, actor: Actor, data: dict[str, Any], *, exclude: str | None = None) -> list[DuplicateCandidate]:
         """Probable matches for partly filled answers (identity page) or a whole record (Save)."""
         actor.require(Privilege.SEEKER_VIEW)
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             return self._candidates(session, self._person(data), exclude)
 
     def register(self, actor: Actor, data: dict[str, Any], *, distinct_from: tuple[str, ...] = (),
@@ -171,7 +171,7 @@ class RegistrationService:
             record = parse_record(data, self._s.today())
         except RecordInvalid as exc:
             raise InvalidInput(exc.errors) from None
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             cfg = eligibility_config(session)
             problems = store_problems(session, record, cfg)
             born = birth_date_problem(record.date_of_birth, self._s.today(), min_age=cfg.wp_min_age, max_age=MAX_AGE)
@@ -243,7 +243,7 @@ class DuplicateReview:
         """The open possible duplicates, oldest first, with both names: one query, however many."""
         actor.require(Privilege.SEEKER_EDIT)
         a, b = aliased(JobSeeker), aliased(JobSeeker)
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             rows = session.exec(
                 select(PossibleDuplicate, a, b)
                 .join(a, col(a.id) == PossibleDuplicate.seeker_id).join(b, col(b.id) == PossibleDuplicate.other_id)
@@ -257,7 +257,7 @@ class DuplicateReview:
     def mark_distinct(self, actor: Actor, duplicate_id: str) -> None:
         """Staff checked: two different people. (Merging two records is not built yet.)"""
         actor.require(Privilege.SEEKER_EDIT)
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             row = session.get(PossibleDuplicate, duplicate_id)
             if row is None or row.status != "open":
                 raise ServiceError("This possible duplicate is no longer open")

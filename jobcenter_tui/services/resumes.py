@@ -175,7 +175,7 @@ class ResumeService:
     def resumes(self, actor: Actor, seeker_id: str) -> list[ResumeView]:
         """The seeker's resumes, the published one first, then the newest."""
         actor.require(Privilege.SEEKER_VIEW)
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             seeker_row(session, seeker_id)
             rows = session.exec(select(Resume, Document.original_name)
                                 .join(Document, col(Document.id) == col(Resume.source_document_id), isouter=True)
@@ -185,21 +185,21 @@ class ResumeService:
 
     def get(self, actor: Actor, resume_id: str) -> ResumeView:
         actor.require(Privilege.SEEKER_VIEW)
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             row = self._row(session, resume_id)
             return _view(row, self._source_name(session, row))
 
     def content(self, actor: Actor, resume_id: str) -> ResumeContent:
         """What the export prints (and Enter shows): the contact as the record has it today."""
         actor.require(Privilege.SEEKER_VIEW)
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             row = self._row(session, resume_id)
             return self._content(row, seeker_row(session, row.seeker_id))
 
     def header_notice(self, actor: Actor, seeker_id: str) -> str | None:
         """"no published resume" when the state requires one and there is none; else None."""
         actor.require(Privilege.SEEKER_VIEW)
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             if resume_required(session) and not has_published_resume(session, seeker_id):
                 return NO_PUBLISHED_RESUME
             return None
@@ -212,7 +212,7 @@ class ResumeService:
         clean_title, clean = _title(title), _clean_sections(sections or {})
         if status not in ("draft", "active"):
             raise InvalidInput({"status": "a new resume is a draft or active"})
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             seeker = seeker_row(session, seeker_id)
             now = self._s.now()
             row = Resume(seeker_id=seeker_id, title=clean_title, status=status, contact=contact_from_record(seeker),
@@ -230,7 +230,7 @@ class ResumeService:
         clean_title, clean = _title(title), _clean_sections(sections)
         if status is not None and status not in RESUME_STATUSES:
             raise InvalidInput({"status": f"must be one of {', '.join(RESUME_STATUSES)}"})
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             row = self._row(session, resume_id, expected_version)
             if status is not None and row.published and status != "active":
                 raise InvalidInput({"status": "a published resume stays active; unpublish it first"})
@@ -257,7 +257,7 @@ class ResumeService:
     def copy(self, actor: Actor, resume_id: str, *, title: str | None = None) -> ResumeView:
         """A new draft with the same sections (to tailor for another kind of job)."""
         actor.require(Privilege.SEEKER_EDIT)
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             source = self._row(session, resume_id)
             now = self._s.now()
             new_title = _title(title) if title else f"Copy of {source.title}"[:TITLE_MAX]
@@ -273,7 +273,7 @@ class ResumeService:
     def publish(self, actor: Actor, resume_id: str, *, expected_version: int) -> ResumeView:
         """Make this the seeker's published resume (active); the one published before is unpublished."""
         actor.require(Privilege.SEEKER_EDIT)
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             row = self._row(session, resume_id, expected_version)
             if row.published:
                 raise ServiceError(f"“{row.title}” is already the published resume")
@@ -297,7 +297,7 @@ class ResumeService:
 
     def unpublish(self, actor: Actor, resume_id: str, *, expected_version: int) -> ResumeView:
         actor.require(Privilege.SEEKER_EDIT)
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             row = self._row(session, resume_id, expected_version)
             if not row.published:
                 raise ServiceError(f"“{row.title}” is not published")
@@ -323,7 +323,7 @@ class ResumeService:
             except UnreadableFile as exc:
                 raise InvalidInput({"file": str(exc)}) from None
             sections = sections_from_text(text)
-            with self._s.db.session(write=True) as session:
+            with self._s.unit(actor, write=True) as session:
                 seeker = seeker_row(session, seeker_id)
                 document = documents.add_row(session, actor, seeker_id, path, stored, type="resume",
                                              note="uploaded as a resume")
@@ -351,7 +351,7 @@ class ResumeService:
             raise InvalidInput({"folder": "give a folder that exists"})
         target: Path | None = None
         try:
-            with self._s.db.session(write=True) as session:
+            with self._s.unit(actor, write=True) as session:
                 row = self._row(session, resume_id)
                 seeker = seeker_row(session, row.seeker_id)
                 content = self._content(row, seeker)
@@ -377,7 +377,7 @@ class ResumeService:
         actor.require(Privilege.CONFIG_MANAGE)
         if not isinstance(value, bool):
             raise InvalidInput({"resume_required": "must be true or false"})
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             entry = session.get(ConfigEntry, RESUME_REQUIRED_KEY)
             old = bool(entry.value) if entry is not None else False
             entry = entry or ConfigEntry(key=RESUME_REQUIRED_KEY, value=value)

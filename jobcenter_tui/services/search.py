@@ -67,13 +67,13 @@ class SearchService:
             record_prefix=query.record_prefix,
         )
         if query.uses_ssn:  # searching by SSN is audited (the digits are not written), in the same unit of work
-            with self._s.db.session(write=True) as session:
+            with self._s.unit(actor, write=True) as session:
                 result = find_seekers(session, filters, limit=page_size + 1, offset=page * page_size)
                 append_audit(session, actor, "seeker.search_ssn", at=self._s.now(), entity="search",
                              changes={"kind": "ssn" if query.ssn is not None else "last4",
                                       "results": len(result.rows[:page_size])})
         else:
-            with self._s.db.single_read() as conn:
+            with self._s.single_read(actor) as conn:
                 result = find_seekers(conn, filters, limit=page_size + 1, offset=page * page_size)
                 prefix = record_prefix_of(text)
                 if not result.rows and query.kind == "name" and prefix:  # "deadbeef": no such name, maybe an id
@@ -83,7 +83,7 @@ class SearchService:
             # Every other search is audited too (what was searched by and how many were shown, never
             # the text), in a short unit of work of its own after the read, so the write lock is
             # not held while the index is searched. No results reach the screen unless it is written.
-            with self._s.db.session(write=True) as session:
+            with self._s.unit(actor, write=True) as session:
                 append_audit(session, actor, "seeker.search", at=self._s.now(), entity="search",
                              changes={"kind": search_kind(query), "results": len(result.rows[:page_size]),
                                       "page": page})

@@ -76,7 +76,7 @@ class SeekerService:
     def get(self, actor: Actor, seeker_id: str, *, audit: bool = True) -> SeekerDetail:
         """Open a record; the view of personal data is audited (a refresh of an open view is not a new one)."""
         actor.require(Privilege.SEEKER_VIEW)
-        with self._s.db.session(write=audit) as session:
+        with self._s.unit(actor, write=audit) as session:
             row = seeker_row(session, seeker_id)
             if audit:
                 append_audit(session, actor, "seeker.view", at=self._s.now(), entity="job_seeker", entity_id=seeker_id)
@@ -87,7 +87,7 @@ class SeekerService:
         actor.require(Privilege.SEEKER_VIEW_SSN)
         if len(reason.strip()) < 5:
             raise InvalidInput({"reason": "say why the full SSN is needed (at least 5 characters)"})
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             row = seeker_row(session, seeker_id)
             if row.ssn_cipher is None:
                 raise ServiceError("No SSN is on file for this job seeker")
@@ -105,7 +105,7 @@ class SeekerService:
         """
         actor.require(Privilege.SEEKER_EDIT)
         now = self._s.now()
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             row = seeker_row(session, seeker_id)
             if row.version != expected_version:
                 raise StaleRecord(f"{row.updated_by or 'Someone'} changed this record at "
@@ -152,7 +152,7 @@ class SeekerService:
     def upgrade_to_staff_assisted(self, actor: Actor, seeker_id: str, *, expected_version: int, reason: str = "") -> SeekerDetail:
         """Self-service → staff-assisted: one way, confirmed by the caller, audited (case staff, not the front desk)."""
         actor.require(Privilege.SEEKER_UPGRADE)
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             row = seeker_row(session, seeker_id)
             if row.account_type == "staff_assisted":
                 raise ServiceError("This account is already staff-assisted")
@@ -173,7 +173,7 @@ class SeekerService:
         """A Case Details pane (``notes``, ``demographics``…) showed this person's data: audited as
         ``case.view`` with the pane's name and nothing of what it showed."""
         actor.require(Privilege.SEEKER_VIEW)
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             require_seeker(session, seeker_id)
             append_audit(session, actor, "case.view", at=self._s.now(), entity="job_seeker", entity_id=seeker_id,
                          changes={"pane": pane[:40]})
@@ -181,7 +181,7 @@ class SeekerService:
     def history(self, actor: Actor, seeker_id: str, limit: int = 200) -> list[HistoryEntry]:
         """The audit trail of this record, newest first (sensitive values were redacted when written)."""
         actor.require(Privilege.SEEKER_VIEW)
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             rows = session.exec(
                 select(AuditEntry).where(AuditEntry.entity == "job_seeker", AuditEntry.entity_id == seeker_id)
                 .order_by(AuditEntry.id.desc()).limit(limit)  # type: ignore[union-attr]
@@ -190,7 +190,7 @@ class SeekerService:
 
     def count(self, actor: Actor) -> int:
         actor.require(Privilege.SEEKER_VIEW)
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             return session.exec(select(func.count()).select_from(JobSeeker)).one()
 
     # --- import --------------------------------------------------------------------------------
@@ -218,7 +218,7 @@ class SeekerService:
                 batch = []
         if batch:
             write_batch(self._s.db, batch, lambda session, b: self._apply(session, actor, b), summary)
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             append_audit(
                 session, actor, "seeker.import", at=self._s.now(), entity="import", entity_id=source[:64] or None,
                 changes={"created": summary.created, "updated": summary.updated, "unchanged": summary.unchanged,
@@ -312,7 +312,7 @@ class SeekerService:
     def export_records(self, actor: Actor, *, destination: str = "", batch: int = 2000) -> Iterator[str]:
         """Every seeker as one JSON line, in creation order; the export itself is audited first."""
         actor.require(Privilege.REPORT_EXPORT)
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             total = session.exec(select(func.count()).select_from(JobSeeker)).one()
             append_audit(session, actor, "seeker.export", at=self._s.now(), entity="export",
                          entity_id=destination[:64] or None, changes={"records": total})

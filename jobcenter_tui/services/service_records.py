@@ -74,7 +74,7 @@ class ServiceRecordService:
                end_date: date | None = None, enrollment_id: str | None = None, provider: str | None = None,
                notes: str | None = None, cost: Decimal | None = None, gap_reason: str | None = None) -> ServiceRecordView:
         """Record (or schedule) a service; the first participation service opens a pending enrollment."""
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             return self.record_in(session, actor, seeker_id, code, start_date=start_date, status=status, end_date=end_date,
                                   enrollment_id=enrollment_id, provider=provider, notes=notes, cost=cost, gap_reason=gap_reason)
 
@@ -134,7 +134,7 @@ class ServiceRecordService:
 
     def set_status(self, actor: Actor, service_id: str, status: str, *, end_date: date | None = None,
                    expected_version: int | None = None) -> ServiceRecordView:
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             row = session.get(ServiceRecord, service_id)
             if row is None:
                 raise NotFound(f"No service {service_id}")
@@ -170,7 +170,7 @@ class ServiceRecordService:
                    program: str | None = None) -> list[ServiceRecordView]:
         """The job seeker's services this staff member may see, newest first."""
         actor.require(Privilege.SEEKER_VIEW)
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             catalog = service_catalog(session)
             programs = dict(session.exec(select(Enrollment.id, Enrollment.program).where(Enrollment.seeker_id == seeker_id)).all())
             query = select(ServiceRecord).where(ServiceRecord.seeker_id == seeker_id)
@@ -190,7 +190,7 @@ class ServiceRecordService:
     def get(self, actor: Actor, service_id: str) -> ServiceRecordView:
         """One service record, for a read-only look at its provider, cost and dates."""
         actor.require(Privilege.SEEKER_VIEW)
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             row = session.get(ServiceRecord, service_id)
             if row is None:
                 raise NotFound(f"No service {service_id}")

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import delete, func, update
+from sqlmodel import Session, col, select
 
 from jobcenter_tui.db.models import (
     AuditEntry,
@@ -23,7 +24,16 @@ from jobcenter_tui.db.models import (
     StaffProgramPrivilege,
     StaffRole,
 )
-from jobcenter_tui.domain.passwords import lockout_delay, password_problems
+from jobcenter_tui.domain.passwords import (
+    FAILURE_MEMORY,
+    FailureCount,
+    after_failure,
+    is_locked,
+    password_problems,
+    throttle_name,
+    throttle_source,
+    wait_seconds,
+)
 from jobcenter_tui.domain.permissions import Actor, Privilege, ProgramLevel
 from jobcenter_tui.domain.programs import PROGRAM_CODES
 from jobcenter_tui.domain.session_lock import (
@@ -42,6 +52,37 @@ if TYPE_CHECKING:
 
 USERNAME_RE = re.compile(r"[a-z][a-z0-9._-]{1,63}")
 SIGN_IN_FAILED = "Sign-in failed: the user name or password is not right."
+LOCKED = ("Sign-in refused: too many failed sign-ins for this user name. "
+          "Ask an administrator to reset the password.")
+_THROTTLE = LoginThrottle.__table__  # type: ignore[attr-defined]
+# The throttle's statements, built once: a sign-in storm (10,000 names) costs SQL, not statement building.
+_AT = _THROTTLE.c.last_failure_at.type
+_READ_COUNTS = sa.text("SELECT source, failures, last_failure_at, consecutive FROM login_throttle "
+                       "WHERE username = :key AND source IN ('', :source)").columns(last_failure_at=_AT)
+_INSERT_COUNT = sa.text("INSERT INTO login_throttle (username, source, failures, last_failure_at, consecutive) "
+                        "VALUES (:key, :source, :failures, :at, :consecutive)").bindparams(sa.bindparam("at", type_=_AT))
+_UPDATE_COUNT = sa.text("UPDATE login_throttle SET failures = :failures, last_failure_at = :at, consecutive = :consecutive "
+                        "WHERE username = :key AND source = :source").bindparams(sa.bindparam("at", type_=_AT))
+_DELETE_COUNT = sa.text("DELETE FROM login_throttle WHERE username = :key AND source = :source")
+_PRUNE_EXPIRED = sa.text("DELETE FROM login_throttle WHERE source <> '' AND last_failure_at < :cutoff"
+                         ).bindparams(sa.bindparam("cutoff", type_=_AT))
+_COUNT_SOURCES = sa.text("SELECT count(*) FROM login_throttle WHERE source <> ''")
+_OLDEST_SOURCES = sa.text("SELECT username, source FROM login_throttle WHERE source <> '' "
+                          "ORDER BY last_failure_at LIMIT :n")
+MAX_SOURCE_ROWS = 5000  # per-source throttle rows kept at most (the oldest go first); account rows are kept
+
+
+def access_changed(session: Session, *staff_ids: str) -> None:
+    """What these accounts may do changed: their open sessions end at their next unit of work."""
+    if staff_ids:
+        session.execute(update(Staff).where(col(Staff.id).in_(staff_ids))
+                        .values(access_version=Staff.access_version + 1)
+                        .execution_options(synchronize_session=False))
+
+
+def role_access_changed(session: Session, role: str) -> None:
+    """A role's privileges changed: every account holding it signs in again."""
+    access_changed(session, *session.exec(select(StaffRole.staff_id).where(StaffRole.role == role)).all())
 
 
 @dataclass(frozen=True)
@@ -74,7 +115,7 @@ class StaffService:
             errors["username"] = "must be 2-64 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter"
         if not display_name.strip():
             errors["display_name"] = "must not be blank"
-        problems = password_problems(password, username)
+        problems = password_problems(password, username, display_name)
         if problems:
             errors["password"] = "; ".join(problems)
         known = set(session.exec(select(Role.name)).all())
@@ -101,7 +142,7 @@ class StaffService:
     ) -> StaffView:
         actor.require(Privilege.STAFF_MANAGE)
         username = normalize_username(username)
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             self._validate_new(username, display_name, password, roles, session)
             if session.exec(select(Staff).where(Staff.username == username)).first():
                 raise InvalidInput({"username": f"an account named {username} already exists"})
@@ -124,7 +165,7 @@ class StaffService:
 
     def list(self, actor: Actor) -> list[StaffView]:
         actor.require(Privilege.STAFF_MANAGE)
-        with self._s.db.session() as session:
+        with self._s.unit(actor) as session:
             return [self._view(session, s) for s in session.exec(select(Staff).order_by(Staff.username)).all()]
 
     def _get(self, session: Session, username: str) -> Staff:
@@ -137,12 +178,14 @@ class StaffService:
         actor.require(Privilege.STAFF_MANAGE)
         if status not in ("active", "disabled"):
             raise InvalidInput({"status": "must be active or disabled"})
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             staff = self._get(session, username)
             if staff.username == actor.username and status == "disabled":
                 raise ServiceError("You cannot disable your own account")
             old = staff.status
             staff.status = status
+            if old != status:
+                staff.access_version += 1
             session.add(staff)
             append_audit(
                 session, actor, f"staff.{'disable' if status == 'disabled' else 'enable'}", at=self._s.now(),
@@ -165,7 +208,7 @@ class StaffService:
         actor.require(Privilege.STAFF_MANAGE)
         if (role is None) == (program is None):
             raise InvalidInput({"grant": "give either a role, or a program with a level"})
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             staff = self._get(session, username)
             if role is not None:
                 if session.get(Role, role) is None:
@@ -174,8 +217,10 @@ class StaffService:
                 row = session.get(StaffRole, (staff.id, role))
                 if revoke and row:
                     session.delete(row)
+                    staff.access_version += 1
                 elif not revoke and not row:
                     session.add(StaffRole(staff_id=staff.id, role=role))
+                    staff.access_version += 1
                 what = {"role": role}
             else:
                 if program not in PROGRAM_CODES:
@@ -185,9 +230,12 @@ class StaffService:
                 grant = session.get(StaffProgramPrivilege, (staff.id, program, level))
                 if revoke and grant:
                     session.delete(grant)
+                    staff.access_version += 1
                 elif not revoke and not grant:
                     session.add(StaffProgramPrivilege(staff_id=staff.id, program=program, level=level))
+                    staff.access_version += 1
                 what = {"program": program, "level": level}
+            session.add(staff)
             append_audit(
                 session, actor, "staff.revoke" if revoke else "staff.grant", at=self._s.now(),
                 entity="staff", entity_id=staff.username, changes=what,
@@ -196,19 +244,22 @@ class StaffService:
             return self._view(session, staff)
 
     def reset_password(self, actor: Actor, username: str, new_password: str) -> None:
-        """Set a new password (an administrator's reset, or the staff member's own change)."""
+        """Set a new password (an administrator's reset, or the staff member's own change).
+
+        Every open session of the account ends (its own too: it signs in again with the new one),
+        and its failed sign-ins are forgotten, which also lifts the 100-failure lock.
+        """
         if normalize_username(username) != actor.username:
             actor.require(Privilege.STAFF_MANAGE)
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             staff = self._get(session, username)
-            problems = password_problems(new_password, staff.username)
+            problems = password_problems(new_password, staff.username, staff.display_name)
             if problems:
                 raise InvalidInput({"password": "; ".join(problems)})
             staff.password_hash = self._hasher.hash(new_password)
+            staff.access_version += 1
             session.add(staff)
-            throttle = session.get(LoginThrottle, staff.username)
-            if throttle:
-                session.delete(throttle)
+            session.execute(delete(LoginThrottle).where(col(LoginThrottle.username) == staff.username))
             append_audit(
                 session, actor, "staff.reset_password", at=self._s.now(), entity="staff", entity_id=staff.username,
                 changes={"password": {"old": "[redacted]", "new": "[redacted]"}},
@@ -217,38 +268,45 @@ class StaffService:
     # --- sign-in -------------------------------------------------------------------------------
 
     def login(self, username: str, password: str, *, os_user: str = "", terminal: str = "") -> Actor:
-        """Check a sign-in and return the actor; raise LoginFailed with the same words for any failure."""
+        """Check a sign-in and return the actor; raise LoginFailed with the same words for any failure.
+
+        Throttled per account and per source (domain/passwords.py); a name without an account is
+        counted in a shared bucket and answered with exactly the same words and waits.
+        """
         name = normalize_username(username)[:64]
         now = self._s.now()
+        source = throttle_source(terminal)
         outcome: Actor | LoginFailed
         with self._s.db.session(write=True) as session:
-            throttle = session.get(LoginThrottle, name)
-            wait = 0
-            if throttle and throttle.failures and throttle.last_failure_at:
-                until = throttle.last_failure_at + lockout_delay(throttle.failures)
-                if now < until:
-                    wait = int((until - now).total_seconds()) + 1
+            staff = session.exec(select(Staff).where(Staff.username == name)).first()
+            key = throttle_name(name, staff is not None)
+            counts = self._counts(session, key, source)
+            account, from_here = counts
             probe = Actor(username=name, display_name=name, os_user=os_user, terminal=terminal)
-            if wait:
+            wait = wait_seconds(account, from_here, now)
+            if is_locked(account):
+                append_audit(session, probe, "login.throttled", at=now, entity="staff", entity_id=name, staff="",
+                             changes={"locked": True})
+                outcome = LoginFailed(LOCKED)
+            elif wait:
                 append_audit(session, probe, "login.throttled", at=now, entity="staff", entity_id=name, staff="")
                 outcome = LoginFailed(f"Too many failed sign-ins. Try again in {wait} seconds.", wait)
             else:
-                staff = session.exec(select(Staff).where(Staff.username == name)).first()
                 ok = self._verify(staff.password_hash if staff else self._dummy_hash, password)
                 if staff is None or not ok or staff.status != "active":
-                    throttle = throttle or LoginThrottle(username=name)
-                    throttle.failures += 1
-                    throttle.last_failure_at = now
-                    session.add(throttle)
-                    append_audit(session, probe, "login.failed", at=now, entity="staff", entity_id=name, staff="")
-                    delay = int(lockout_delay(throttle.failures).total_seconds())
+                    account, from_here = self._count_failure(session, key, source, now, counts)
+                    append_audit(session, probe, "login.failed", at=now, entity="staff", entity_id=name, staff="",
+                                 changes={"locked": True} if is_locked(account) else None)
+                    delay = wait_seconds(account, from_here, now)
                     message = SIGN_IN_FAILED
-                    if delay:
+                    if is_locked(account):
+                        message = LOCKED
+                    elif delay:
                         message += f" Too many failed sign-ins: wait {delay} seconds before the next try."
                     outcome = LoginFailed(message, delay)
                 else:
-                    if throttle:
-                        session.delete(throttle)
+                    for where in ("", source):  # the other sources' failures stay counted
+                        session.execute(_DELETE_COUNT, {"key": key, "source": where})
                     if self._hasher.check_needs_rehash(staff.password_hash):
                         staff.password_hash = self._hasher.hash(password)
                     staff.last_login_at = now
@@ -259,8 +317,34 @@ class StaffService:
             raise outcome
         return outcome
 
+    def _counts(self, session: Session, key: str, source: str) -> tuple[FailureCount | None, FailureCount | None]:
+        """(account-wide, this source's) failure counts of throttle name ``key``: one indexed read."""
+        found = {row.source: FailureCount(row.failures, row.last_failure_at, row.consecutive)
+                 for row in session.execute(_READ_COUNTS, {"key": key, "source": source})}
+        return found.get(""), found.get(source)
+
+    def _count_failure(self, session: Session, key: str, source: str, now: datetime,
+                       counts: tuple[FailureCount | None, FailureCount | None] | None = None,
+                       ) -> tuple[FailureCount, FailureCount]:
+        """Count one failed sign-in of throttle name ``key`` from ``source``; return both new counts."""
+        before = counts if counts is not None else self._counts(session, key, source)
+        after = after_failure(before[0], now), after_failure(before[1], now)
+        for old, where, count in zip(before, ("", source), after, strict=True):
+            session.execute(_INSERT_COUNT if old is None else _UPDATE_COUNT,
+                            {"key": key, "source": where, "failures": count.failures, "at": count.last_failure_at,
+                             "consecutive": count.consecutive})
+        if before[1] is None:
+            # Per-source rows are only a finer throttle: forget expired ones, and keep at most
+            # MAX_SOURCE_ROWS (the oldest go) so that many names or addresses cannot grow the table.
+            session.execute(_PRUNE_EXPIRED, {"cutoff": now - FAILURE_MEMORY})
+            excess = session.execute(_COUNT_SOURCES).scalar_one() - MAX_SOURCE_ROWS
+            if excess > 0:
+                for username, old_source in session.execute(_OLDEST_SOURCES, {"n": excess}).all():
+                    session.execute(_DELETE_COUNT, {"key": username, "source": old_source})
+        return after
+
     def logout(self, actor: Actor) -> None:
-        with self._s.db.session(write=True) as session:
+        with self._s.db.session(write=True) as session:  # unit-of-work: none (a disabled account may still sign out)
             append_audit(session, actor, "logout", at=self._s.now(), entity="staff", entity_id=actor.username)
 
     def _verify(self, hashed: str, password: str) -> bool:
@@ -300,6 +384,7 @@ class StaffService:
             program_levels={k: frozenset(v) for k, v in levels.items()},
             os_user=os_user,
             terminal=terminal,
+            access_version=staff.access_version,
         )
 
     def _view(self, session: Session, staff: Staff) -> StaffView:
@@ -332,7 +417,7 @@ class StaffService:
         if problem:
             raise InvalidInput({IDLE_LOCK_KEY: problem})
         assert isinstance(value, int)
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             entry = session.get(ConfigEntry, IDLE_LOCK_KEY)
             old = entry.value if entry is not None else IDLE_LOCK_DEFAULT_MINUTES
             entry = entry or ConfigEntry(key=IDLE_LOCK_KEY, value=value)
@@ -344,7 +429,7 @@ class StaffService:
 
     def lock(self, actor: Actor, idle_minutes: float) -> None:
         """The console locked itself after ``idle_minutes`` without a key; audited."""
-        with self._s.db.session(write=True) as session:
+        with self._s.unit(actor, write=True) as session:
             append_audit(session, actor, "session.lock", at=self._s.now(), entity="staff", entity_id=actor.username,
                          changes={"idle_minutes": idle_minutes})
 
@@ -355,12 +440,12 @@ class StaffService:
         so the count lives in the store, not the screen. The ``UNLOCK_TRIES``-th wrong one, or an
         account disabled meanwhile, ends the session (audited as a logout).
         """
-        with self._s.db.session() as session:
+        with self._s.db.session() as session:  # unit-of-work: none (unlock itself signs a disabled account out)
             staff = session.exec(select(Staff).where(Staff.username == actor.username)).first()
             hashed, active = (staff.password_hash, staff.status == "active") if staff else (self._dummy_hash, False)
         ok = self._verify(hashed, password)  # outside the write lock: Argon2 takes a while on purpose
         now = self._s.now()
-        with self._s.db.session(write=True) as session:
+        with self._s.db.session(write=True) as session:  # unit-of-work: none (as above)
             recent = session.exec(
                 select(AuditEntry.action).where(
                     AuditEntry.entity == "staff", AuditEntry.entity_id == actor.username,

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, cast
 from textual.worker import Worker, get_current_worker
 
 from jobcenter_tui.domain.questions import label_for, readable
-from jobcenter_tui.services.errors import InvalidInput, Refusal, StaleRecord, StoreBusy, as_refusal
+from jobcenter_tui.services.errors import InvalidInput, Refusal, SessionEnded, StaleRecord, StoreBusy, as_refusal
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -110,6 +110,9 @@ def call_service(
                 await outcome
 
     async def deliver_failure(failure: Failure) -> None:
+        if isinstance(failure.refusal, SessionEnded):  # not the screen's to handle: the app signs out
+            host.show_failure(failure)
+            return
         shown = False
         if failed is not None and node.is_attached:
             outcome = failed(failure)
