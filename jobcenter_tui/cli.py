@@ -520,13 +520,18 @@ def config_llsil(file: Path = typer.Argument(..., help="CSV: region,1,2,...,N[,e
 
 @exits_app.command("run")
 def exits_run(as_of: str | None = typer.Option(None, "--as-of", help="Reference date YYYY-MM-DD (default today)")) -> None:
-    """Close every open enrollment with 90 days without a participation service. Safe to run again."""
+    """Close every open enrollment with 90 days without a participation service. Safe to run again.
+
+    Writes in small transactions (200 enrollments each), so staff can keep working while it runs.
+    """
     day = _as_of(as_of)
     with _session() as (services, actor):
-        closed = services.enrollments.run_exits(actor, day or services.today())
-    for enrollment_id, seeker_id, exit_date in closed:
+        run = services.enrollments.exit_run(actor, day or services.today())
+    for enrollment_id, seeker_id, exit_date in run.closed:
         typer.echo(f"closed {enrollment_id} (job seeker {seeker_id}), exit date {exit_date}")
-    typer.echo(f"{len(closed)} enrollment(s) closed")
+    typer.echo(f"{len(run.closed)} enrollment(s) closed")
+    typer.echo(f"{run.examined} open enrollment(s) examined; {run.write_transactions} write transaction(s), "
+               f"longest {run.longest_write_seconds * 1000:.0f} ms", err=True)
 
 
 # --- occupations and industries -------------------------------------------------------------------

@@ -184,3 +184,112 @@ def test_sigkill_during_demo_leaves_an_empty_or_half_built_store_that_the_next_r
     assert "Demo sign-ins" in out
     assert _counts(db) == expected, seen  # the same store as a run never killed: nothing twice, nothing missing
     assert _integrity(db) == "ok" and runner.invoke(app, ["audit", "verify"]).exit_code == 0
+
+
+# --- item 15: the exit run writes in small transactions ---------------------------------------------
+
+
+def add_open_enrollments(services, count: int, as_of, *, due_every: int = 4) -> list[str]:  # type: ignore[no-untyped-def]
+    """``count`` open WP enrollments, one seeker each, ids in creation order; all but every ``due_every``-th
+    had their last service 120 days before ``as_of`` (due), the others 30 days before (not due)."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import insert
+
+    from jobcenter_tui.db.models import Enrollment, JobSeeker, ServiceRecord
+
+    at = datetime(2025, 1, 2, 9, 0, tzinfo=UTC)
+    seekers, enrollments, records, ids = [], [], [], []
+    for i in range(count):
+        sid, eid = f"s-{i:07d}", f"e-{i:07d}"
+        ids.append(eid)
+        ended = as_of - timedelta(days=30 if i % due_every == 0 else 120)
+        seekers.append({"id": sid, "version": 1, "account_type": "staff_assisted", "first_name": f"Pat{i}",
+                        "last_name": "Exit", "date_of_birth": datetime(1980, 1, 1).date(), "created_at": at,
+                        "updated_at": at, "last_activity_at": at})
+        enrollments.append({"id": eid, "version": 1, "seeker_id": sid, "program": "WP", "status": "open",
+                            "participation_date": ended, "created_at": at, "created_by": "casemgr"})
+        records.append({"id": f"r-{i:07d}", "version": 1, "seeker_id": sid, "enrollment_id": eid, "code": "B01",
+                        "status": "completed", "start_date": ended, "end_date": ended, "created_at": at})
+    with services.db.session(write=True) as s:
+        for table, rows in ((JobSeeker, seekers), (Enrollment, enrollments), (ServiceRecord, records)):
+            for start in range(0, len(rows), 5000):
+                s.execute(insert(table), rows[start:start + 5000])
+    return ids
+
+
+def test_exit_run_writes_at_most_200_enrollments_per_transaction_each_with_its_audit_rows(services, clock) -> None:  # type: ignore[no-untyped-def]
+    as_of = clock().date()
+    add_open_enrollments(services, 2000, as_of)
+    run = services.enrollments.exit_run(system_actor(), as_of)
+    assert len(run.closed) == 1500 and run.examined == 2000
+    assert run.largest_batch == 200 and run.write_transactions == 8  # 750 due on each page of 1000: 200+200+200+150, twice
+    with services.db.session() as s:
+        audited = s.execute(text("SELECT count(*) FROM audit_log WHERE action = 'enrollment.closed'")).scalar()
+        history = s.execute(text("SELECT count(*) FROM enrollment_status_change WHERE to_status = 'closed'")).scalar()
+        still_open = s.execute(text("SELECT count(*) FROM enrollment WHERE status = 'open'")).scalar()
+    assert audited == history == 1500 and still_open == 500
+    assert services.audit.verify(system_actor()).ok
+    again = services.enrollments.exit_run(system_actor(), as_of)  # idempotent
+    assert again.closed == [] and again.write_transactions == 0
+
+
+def test_a_change_made_while_the_exit_run_reads_is_never_overwritten(services, clock, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from jobcenter_tui.services.enrollments import EnrollmentService
+
+    as_of = clock().date()
+    served, closed_by_staff, due = add_open_enrollments(services, 3, as_of, due_every=99)[0:3]
+    original = EnrollmentService._close_due
+
+    def meanwhile(self, actor, ids, catalog, day):  # type: ignore[no-untyped-def]
+        with services.db.session(write=True) as s:  # between the exit run's read and its write
+            s.execute(text("INSERT INTO service (id, version, seeker_id, enrollment_id, code, status, start_date, end_date, "
+                           "created_at) SELECT 'r-new', 1, seeker_id, id, 'B01', 'completed', :d, :d, created_at "
+                           "FROM enrollment WHERE id = :e"), {"d": as_of, "e": served})
+            s.execute(text("UPDATE enrollment SET status = 'closed', version = version + 1 WHERE id = :e"), {"e": closed_by_staff})
+        return original(self, actor, ids, catalog, day)
+
+    monkeypatch.setattr(EnrollmentService, "_close_due", meanwhile)
+    run = services.enrollments.exit_run(system_actor(), as_of)
+    assert [c[0] for c in run.closed] == [due]
+    with services.db.session() as s:
+        status = dict(s.execute(text("SELECT id, status FROM enrollment")).all())
+        closings = s.execute(text("SELECT count(*) FROM enrollment_status_change WHERE to_status = 'closed'")).scalar()
+    assert status == {served: "open", closed_by_staff: "closed", due: "closed"} and closings == 1
+
+
+def test_others_can_write_and_sign_in_while_the_exit_run_works(services, clock) -> None:  # type: ignore[no-untyped-def]
+    """A second process-like writer with a 1 s busy timeout never fails during a run over 3,000 open enrollments
+    (one 3,000-row transaction held the lock for seconds before)."""
+    import dataclasses
+    import threading
+
+    from jobcenter_tui.config import load_settings
+
+    as_of = clock().date()
+    services.staff.add(system_actor(), "desk.pat", "Pat Desk", "a long desk passphrase", ["front_desk"], office="TOP")
+    add_open_enrollments(services, 3000, as_of)
+    other = open_services(dataclasses.replace(load_settings(), busy_timeout=1.0), password_hasher=FAST_HASHER, clock=clock,
+                          upgrade=False)
+    result: dict[str, object] = {}
+
+    def run() -> None:
+        result["run"] = services.enrollments.exit_run(system_actor(), as_of)
+
+    worker = threading.Thread(target=run)
+    try:
+        worker.start()
+        writes = 0
+        while worker.is_alive():
+            with other.db.session(write=True) as s:  # raises "database is locked" after 1 s of waiting
+                s.execute(text("INSERT INTO app_meta (key, value) VALUES ('probe', :n) "
+                               "ON CONFLICT (key) DO UPDATE SET value = :n"), {"n": str(writes)})
+            writes += 1
+            if writes == 3:
+                other.staff.login("desk.pat", "a long desk passphrase")
+            time.sleep(0.02)
+        worker.join()
+    finally:
+        other.close()
+    assert len(result["run"].closed) == 2250  # type: ignore[attr-defined]
+    assert writes >= 3  # the writer really ran alongside the exit run
