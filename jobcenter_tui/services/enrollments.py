@@ -380,7 +380,7 @@ class EnrollmentService:
                 changed = session.execute(
                     sa_update(table).where(table.c.id == bindparam("eid"), table.c.version == bindparam("seen"))
                     .values(status=CLOSED, exit_date=bindparam("day"), closed_by=actor.username, version=table.c.version + 1),
-                    updates).rowcount
+                    updates).rowcount  # type: ignore[attr-defined]  # DML gives a CursorResult
                 if changed != len(updates):  # cannot happen under the write lock; never write history for a lost row
                     raise StaleRecord("An enrollment changed while the exit run was closing it; run it again")
                 session.execute(insert(EnrollmentStatusChange), history)
