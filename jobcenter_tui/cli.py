@@ -74,12 +74,19 @@ def _open() -> Services:
 
 
 @contextmanager
-def _session() -> Iterator[tuple[Services, Actor]]:
-    """The store opened for one command, acting as the operator at this terminal."""
+def _session(*, half_built_ok: bool = False) -> Iterator[tuple[Services, Actor]]:
+    """The store opened for one command, acting as the operator at this terminal.
+
+    A half-built demo store (a killed ``jobcenter demo``) is refused: only ``demo`` may open it, to finish it.
+    """
     from jobcenter_tui.services import system_actor
 
     services = _open()
     try:
+        if not half_built_ok and services.demo.is_half_built():
+            from jobcenter_tui.services.demo import HALF_BUILT_MESSAGE
+
+            _fail(HALF_BUILT_MESSAGE, 1)
         yield services, system_actor()
     finally:
         services.close()
@@ -163,16 +170,21 @@ def demo(
     seed: int = typer.Option(2026, "--seed", help="Seed: the same seed gives the same store"),
     if_empty: bool = typer.Option(False, "--if-empty", help="Do nothing (and succeed) when the store already holds data"),
 ) -> None:
-    """Fill an empty store with realistic demo data and demo staff accounts."""
-    with _session() as (services, actor):
-        if not services.demo.store_is_empty():
+    """Fill an empty store with realistic demo data and demo staff accounts (a half-built one is built again)."""
+    from jobcenter_tui.services.demo import DEMO_COMPLETE, HALF_BUILT, HOLDS_DATA
+
+    with _session(half_built_ok=True) as (services, actor):
+        state = services.demo.state()
+        if state in (DEMO_COMPLETE, HOLDS_DATA):
             if if_empty:
-                if services.demo.is_demo_store():
+                if state == DEMO_COMPLETE:
                     _print_demo_accounts()
                 else:
                     typer.echo("The store already holds data; no demo data added.")
                 return
             _fail("The store already holds staff or job seekers; demo data goes only into an empty store.", 1)
+        if state == HALF_BUILT:
+            typer.echo("The demo store was interrupted before it was complete; building it again.", err=True)
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
@@ -599,13 +611,18 @@ def config_llsil(file: Path = typer.Argument(..., help="CSV: region,1,2,...,N[,e
 
 @exits_app.command("run")
 def exits_run(as_of: str | None = typer.Option(None, "--as-of", help="Reference date YYYY-MM-DD (default today)")) -> None:
-    """Close every open enrollment with 90 days without a participation service. Safe to run again."""
+    """Close every open enrollment with 90 days without a participation service. Safe to run again.
+
+    Writes in small transactions (200 enrollments each), so staff can keep working while it runs.
+    """
     day = _as_of(as_of)
     with _session() as (services, actor):
-        closed = services.enrollments.run_exits(actor, day or services.today())
-    for enrollment_id, seeker_id, exit_date in closed:
+        run = services.enrollments.exit_run(actor, day or services.today())
+    for enrollment_id, seeker_id, exit_date in run.closed:
         typer.echo(f"closed {enrollment_id} (job seeker {seeker_id}), exit date {exit_date}")
-    typer.echo(f"{len(closed)} enrollment(s) closed")
+    typer.echo(f"{len(run.closed)} enrollment(s) closed")
+    typer.echo(f"{run.examined} open enrollment(s) examined; {run.write_transactions} write transaction(s), "
+               f"longest {run.longest_write_seconds * 1000:.0f} ms", err=True)
 
 
 # --- occupations and industries -------------------------------------------------------------------

@@ -3,20 +3,28 @@
 Names and addresses come from Faker (seeded), drawn into pools once and then combined with a
 seeded ``random.Random``, so 100,000 seekers take seconds rather than minutes and the same seed
 always gives the same store. Seekers are written with bulk inserts; the FTS triggers index them.
+
+All or nothing: the first transaction marks the store ``demo_store=building``, the last one marks it
+complete (``true``) and writes the audit rows, so a run killed at any moment leaves a store that is
+empty or recognised as half-built. A half-built store holds demo rows only (no audit rows); the next
+``seed`` deletes them in small transactions (resumable if killed too) and builds it again. A lock
+(a file lock next to a SQLite store, an advisory lock on PostgreSQL) keeps two runs from meeting.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert
-from sqlmodel import col, select
+from sqlalchemy import delete, func, insert, text
+from sqlmodel import SQLModel, col, select
 
 from jobcenter_tui.db.models import (
     AppMeta,
@@ -36,7 +44,7 @@ from jobcenter_tui.db.models import (
 from jobcenter_tui.domain.employers import VALID_FEIN_PREFIXES
 from jobcenter_tui.domain.permissions import Actor
 from jobcenter_tui.domain.record import parse_record
-from jobcenter_tui.services.audit import append_audit
+from jobcenter_tui.services.audit import AuditEvent, append_audit_events
 from jobcenter_tui.services.errors import ServiceError
 from jobcenter_tui.services.seeker_mapping import record_columns
 
@@ -44,6 +52,23 @@ if TYPE_CHECKING:
     from jobcenter_tui.services import Services
 
 DEMO_PASSWORD = "try the demo store"  # passes password_problems for every demo account (tested)
+
+# app_meta "demo_store": BUILDING from the first transaction of a run, COMPLETE in its last one.
+DEMO_MARKER = "demo_store"
+BUILDING = "building"
+COMPLETE = "true"
+# What ``state`` says about a store.
+EMPTY, DEMO_COMPLETE, HALF_BUILT, HOLDS_DATA = "empty", "complete", "half_built", "holds_data"
+HALF_BUILT_MESSAGE = ("The demo store was interrupted before it was complete (or is still being built); "
+                      "run 'jobcenter demo' again.")
+# Tables a demo run fills (besides app_meta and, in its last transaction, the audit log): a half-built
+# store is cleared by deleting their rows. tests/test_trust_demoexits.py checks nothing else is left.
+DEMO_TABLES = frozenset({
+    "staff", "staff_role", "employer", "employer_contact", "job_posting", "job_seeker", "enrollment",
+    "enrollment_status_change", "service", "resume", "referral", "job_lead", "introduction",
+})
+CLEAR_BATCH = 5000  # rows deleted per transaction when clearing a half-built store
+PG_DEMO_LOCK = 727365  # advisory lock id held by a demo run on PostgreSQL
 
 
 @dataclass(frozen=True)
@@ -171,10 +196,80 @@ class DemoService:
             seekers = session.exec(select(func.count()).select_from(JobSeeker)).one()
         return staff == 0 and seekers == 0
 
-    def is_demo_store(self) -> bool:
+    def _marker(self) -> str | None:
         with self._s.db.session() as session:
-            meta = session.get(AppMeta, "demo_store")
-            return meta is not None and meta.value == "true"
+            meta = session.get(AppMeta, DEMO_MARKER)
+            return meta.value if meta is not None else None
+
+    def is_demo_store(self) -> bool:
+        """A complete demo store (a half-built one is not: its sign-ins are never shown)."""
+        return self._marker() == COMPLETE
+
+    def is_half_built(self) -> bool:
+        """A demo run started here and did not finish (killed, or still running): one key lookup, cheap on every start."""
+        return self._marker() == BUILDING
+
+    def state(self) -> str:
+        """EMPTY, DEMO_COMPLETE, HALF_BUILT or HOLDS_DATA (real data: demo never goes there)."""
+        marker = self._marker()
+        if marker == COMPLETE:
+            return DEMO_COMPLETE
+        if marker == BUILDING:
+            return HALF_BUILT
+        return EMPTY if self.store_is_empty() else HOLDS_DATA
+
+    @contextmanager
+    def _build_lock(self) -> Iterator[None]:
+        """One demo run at a time on a store; the lock goes with the process, so a killed run frees it."""
+        busy = ServiceError("Another 'jobcenter demo' is building this store; wait for it to finish.")
+        path = self._s.settings.sqlite_path
+        if path is not None:
+            try:
+                import fcntl
+            except ImportError:  # no flock (Windows): one run at a time is then up to the operator
+                yield
+                return
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path.with_name(path.name + ".demo-lock"), os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    raise busy from None
+                yield
+            finally:
+                os.close(fd)  # releases the lock; the file stays (removing it would race another run)
+        elif self._s.db.dialect == "postgresql":
+            with self._s.db.engine.connect() as conn:
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": PG_DEMO_LOCK}).scalar():
+                    raise busy
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": PG_DEMO_LOCK})
+        else:
+            yield
+
+    def _clear_half_built(self) -> None:
+        """Delete a half-built demo's rows, children first, in small transactions; the marker goes last,
+        so a run killed while clearing leaves a store still recognised as half-built."""
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            if table.name not in DEMO_TABLES:
+                continue
+            keys = list(table.primary_key.columns)
+            while True:
+                with self._s.db.session(write=True) as session:
+                    if len(keys) == 1:
+                        batch = select(keys[0]).limit(CLEAR_BATCH).scalar_subquery()
+                        deleted = session.execute(delete(table).where(keys[0].in_(batch))).rowcount  # type: ignore[attr-defined]
+                    else:
+                        deleted = 0
+                        session.execute(delete(table))
+                if deleted < CLEAR_BATCH:
+                    break
+        with self._s.db.session(write=True) as session:
+            session.execute(delete(AppMeta).where(col(AppMeta.key).in_((DEMO_MARKER, "demo_seed"))))
 
     def seed(
         self,
@@ -183,19 +278,28 @@ class DemoService:
         seed: int = 2026,
         progress: Callable[[int, int], None] | None = None,
     ) -> dict[str, int]:
-        """Fill an empty store; refuse one that holds anything, so demo accounts never appear in a real store."""
+        """Fill an empty (or half-built demo) store; refuse one that holds anything else, so demo accounts
+        never appear in a real store."""
         if not actor.is_system:
             raise ServiceError("Demo data is made from the command line only")
-        if not self.store_is_empty():
-            raise ServiceError("The store already holds staff or job seekers; demo data goes only into an empty store")
+        with self._build_lock():
+            state = self.state()
+            if state == HALF_BUILT:
+                self._clear_half_built()
+            elif state != EMPTY:
+                raise ServiceError("The store already holds staff or job seekers; demo data goes only into an empty store")
+            return self._build(actor, seekers, seed, progress)
+
+    def _build(self, actor: Actor, seekers: int, seed: int,
+               progress: Callable[[int, int], None] | None) -> dict[str, int]:
         rng = random.Random(seed)
         today = self._s.today()
         now = self._s.now()
         pools = _Pools(seed)
 
-        with self._s.unit(actor, write=True) as session:
-            session.add(AppMeta(key="demo_store", value="true"))
-            session.add(AppMeta(key="demo_seed", value=str(seed)))
+        with self._s.unit(actor, write=True) as session:  # first: from here on the store is known as half-built
+            session.merge(AppMeta(key=DEMO_MARKER, value=BUILDING))
+            session.merge(AppMeta(key="demo_seed", value=str(seed)))
         hasher = self._s.password_hasher
         password_hash = hasher.hash(DEMO_PASSWORD)
         from jobcenter_tui.db.models import StaffRole
@@ -207,7 +311,6 @@ class DemoService:
                 session.add(staff)
                 session.flush()
                 session.add(StaffRole(staff_id=staff.id, role=acct.role))
-            append_audit(session, actor, "demo.staff", at=now, changes={"accounts": [a.username for a in DEMO_ACCOUNTS]})
 
         employers, postings = self._employers(rng, pools, today, max(8, seekers // 250))
         seeker_ids = self._seekers(rng, pools, today, now, seekers, progress)
@@ -215,12 +318,16 @@ class DemoService:
         resumes, published = self._resumes(random.Random(f"resumes:{seed}"), pools, today, seeker_ids)
         jobs = self._job_activity(random.Random(seed * 31 + 9), today)  # its own generator: the rest stays as it was
         postings += jobs["postings"]
-        with self._s.unit(actor, write=True) as session:
-            append_audit(session, actor, "demo.seed", at=self._s.now(), changes={
-                "seed": seed, "seekers": seekers, "employers": employers, "postings": postings,
-                "enrollments": enrollments, "services": records, "resumes": resumes,
-                "referrals": jobs["referrals"], "leads": jobs["leads"],
-            })
+        with self._s.unit(actor, write=True) as session:  # last: the audit rows and the mark of a complete store
+            append_audit_events(session, actor, [
+                AuditEvent("demo.staff", changes={"accounts": [a.username for a in DEMO_ACCOUNTS]}),
+                AuditEvent("demo.seed", changes={
+                    "seed": seed, "seekers": seekers, "employers": employers, "postings": postings,
+                    "enrollments": enrollments, "services": records, "resumes": resumes,
+                    "referrals": jobs["referrals"], "leads": jobs["leads"],
+                }),
+            ], at=self._s.now())
+            session.merge(AppMeta(key=DEMO_MARKER, value=COMPLETE))
         return {"seekers": seekers, "employers": employers, "postings": postings,
                 "enrollments": enrollments, "services": records, "resumes": resumes, "published_resumes": published,
                 "staff": len(DEMO_ACCOUNTS), "referrals": jobs["referrals"], "leads": jobs["leads"],

@@ -7,13 +7,16 @@ history shows the whole case.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import bindparam, insert
 from sqlalchemy import select as sa_select
+from sqlalchemy import update as sa_update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -37,7 +40,7 @@ from jobcenter_tui.domain.enrollment import (
 )
 from jobcenter_tui.domain.permissions import Actor, Privilege, ProgramLevel
 from jobcenter_tui.domain.programs import PROGRAM_CODES, program_name
-from jobcenter_tui.services.audit import append_audit
+from jobcenter_tui.services.audit import AuditEvent, append_audit, append_audit_events
 from jobcenter_tui.services.common import (
     determination_row,
     eligibility_config,
@@ -48,7 +51,7 @@ from jobcenter_tui.services.common import (
     service_catalog,
     stored_record,
 )
-from jobcenter_tui.services.errors import InvalidInput, PermissionDenied, ServiceError
+from jobcenter_tui.services.errors import InvalidInput, PermissionDenied, ServiceError, StaleRecord
 
 if TYPE_CHECKING:
     from jobcenter_tui.services import Services
@@ -80,6 +83,24 @@ class EnrollmentView:
     attestation: dict[str, Any] | None
     history: tuple[tuple[datetime, str | None, str, str | None, str | None], ...]
     version: int
+
+
+EXIT_BATCH = 200  # enrollments closed per write transaction by the exit run (about 50 ms of lock each)
+EXIT_PAGE = 1000  # open enrollments read per page by the exit run (no write lock)
+# Between two of its write transactions the exit run steps aside this long on SQLite: a writer waiting for the
+# lock retries at least every 100 ms (SQLite's busy handler), so it always gets in. (PostgreSQL locks rows.)
+EXIT_PAUSE = 0.1
+
+
+@dataclass(frozen=True)
+class ExitRun:
+    """What an exit run did, and how it wrote: the longest write transaction is the others' worst wait."""
+
+    closed: list[tuple[str, str, date]]  # (enrollment id, seeker id, exit date)
+    examined: int  # open enrollments read
+    write_transactions: int
+    largest_batch: int
+    longest_write_seconds: float
 
 
 # --- lifecycle steps shared with the service records ---------------------------------------------
@@ -281,28 +302,87 @@ class EnrollmentService:
             raise ServiceError("Another pending or open enrollment in this program exists; close it first") from None
 
     def run_exits(self, actor: Actor, as_of: date | None = None) -> list[tuple[str, str, date]]:
+        """Close every open enrollment whose 90 days have run out (see ``exit_run``); the ones closed by this run."""
+        return self.exit_run(actor, as_of).closed
+
+    def exit_run(self, actor: Actor, as_of: date | None = None, *, batch: int = EXIT_BATCH,
+                 page: int = EXIT_PAGE, pause: float | None = None) -> ExitRun:
         """Close every open enrollment whose 90 days have run out. Idempotent: run it daily.
 
-        Returns (enrollment id, seeker id, exit date) of each one closed by this run. The services
-        of all open enrollments are read in one query, not one per enrollment.
+        Never one long write: open enrollments are read a page at a time (keyset on id) without the
+        write lock, the rule decides which are due, and those are closed ``batch`` at a time, each
+        batch in its own short write transaction with its history and audit rows. Inside the write
+        each row is read again (still open? a service recorded meanwhile?) and decided again, so a
+        change made between the read and the write is never overwritten. Between two writes it pauses
+        (``EXIT_PAUSE`` on SQLite), so other writers are not starved.
         """
         if not actor.is_system:
             raise PermissionDenied("The exit run is a scheduled job: run 'jobcenter exits run'")
         as_of = as_of or self._s.today()
         closed: list[tuple[str, str, date]] = []
-        with self._s.unit(actor, write=True) as session:
+        examined = transactions = largest = 0
+        longest = 0.0
+        last_id = ""
+        if pause is None:
+            pause = EXIT_PAUSE if self._s.db.dialect == "sqlite" else 0.0
+        with self._s.unit(actor) as session:
             catalog = service_catalog(session)
-            enrollments = session.exec(select(Enrollment).where(Enrollment.status == OPEN)).all()
-            facts = _facts_by_enrollment(session.execute(
-                sa_select(*_FACT_COLUMNS).join(Enrollment, col(Enrollment.id) == ServiceRecord.enrollment_id)
-                .where(col(Enrollment.status) == OPEN)).all(), catalog)
+        while True:
+            with self._s.unit(actor) as session:
+                ids = list(session.exec(select(Enrollment.id).where(Enrollment.status == OPEN, col(Enrollment.id) > last_id)
+                                        .order_by(col(Enrollment.id)).limit(page)).all())
+                facts = service_facts(session, ids, catalog)
+            if not ids:
+                break
+            examined += len(ids)
+            last_id = ids[-1]
+            due = [i for i in ids if exit_clock(facts.get(i, []), as_of).exit_due]
+            for start in range(0, len(due), batch):
+                if transactions and pause:
+                    time.sleep(pause)
+                done, held = self._close_due(actor, due[start:start + batch], catalog, as_of)
+                closed.extend(done)
+                transactions += 1
+                largest = max(largest, len(due[start:start + batch]))
+                longest = max(longest, held)
+        return ExitRun(closed, examined, transactions, largest, longest)
+
+    def _close_due(self, actor: Actor, ids: list[str], catalog: dict[str, ServiceCatalogEntry],
+                   as_of: date) -> tuple[list[tuple[str, str, date]], float]:
+        """One write transaction: close those of ``ids`` still open and still due (the same history and audit
+        rows as ``move``, written in bulk); returns them and how long the write lock was held."""
+        closed: list[tuple[str, str, date]] = []
+        with self._s.unit(actor, write=True) as session:
+            session.connection()  # BEGIN IMMEDIATE: the write lock is ours from here
+            started = time.perf_counter()
+            rows = session.execute(sa_select(col(Enrollment.id), col(Enrollment.seeker_id), col(Enrollment.program),
+                                             col(Enrollment.version))
+                                   .where(col(Enrollment.id).in_(ids), col(Enrollment.status) == OPEN)
+                                   .order_by(col(Enrollment.id))).all()
+            facts = service_facts(session, [r.id for r in rows], catalog)
             now = self._s.now()
-            for e in enrollments:
-                state = exit_clock(facts.get(e.id, []), as_of)
+            updates: list[dict[str, Any]] = []
+            history: list[dict[str, Any]] = []
+            events: list[AuditEvent] = []
+            for eid, seeker_id, program, version in rows:
+                state = exit_clock(facts.get(eid, []), as_of)
                 if not state.exit_due or state.exit_date is None:
                     continue
-                e.exit_date = state.exit_date
-                e.closed_by = actor.username
-                move(session, actor, e, CLOSED, f"exit: {state.reason}", now)
-                closed.append((e.id, e.seeker_id, state.exit_date))
-        return closed
+                reason = f"exit: {state.reason}"
+                updates.append({"eid": eid, "seen": version, "day": state.exit_date})
+                history.append({"enrollment_id": eid, "from_status": OPEN, "to_status": CLOSED, "at": now,
+                                "by": actor.username, "reason": reason})
+                events.append(AuditEvent(f"enrollment.{CLOSED}", "job_seeker", seeker_id,
+                                         {"enrollment": eid, "program": program, "from": OPEN, "to": CLOSED}, reason))
+                closed.append((eid, seeker_id, state.exit_date))
+            if updates:
+                table = Enrollment.__table__  # type: ignore[attr-defined]
+                changed = session.execute(
+                    sa_update(table).where(table.c.id == bindparam("eid"), table.c.version == bindparam("seen"))
+                    .values(status=CLOSED, exit_date=bindparam("day"), closed_by=actor.username, version=table.c.version + 1),
+                    updates).rowcount  # type: ignore[attr-defined]  # DML gives a CursorResult
+                if changed != len(updates):  # cannot happen under the write lock; never write history for a lost row
+                    raise StaleRecord("An enrollment changed while the exit run was closing it; run it again")
+                session.execute(insert(EnrollmentStatusChange), history)
+                append_audit_events(session, actor, events, at=now)
+        return closed, time.perf_counter() - started
