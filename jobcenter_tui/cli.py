@@ -66,7 +66,13 @@ def _open() -> Services:
         return open_services()
     except KeyFileError as exc:
         _fail(str(exc), 2)
-        raise  # unreachable
+    except Exception as exc:  # opening adds missing reference rows: another writer may hold the lock
+        from jobcenter_tui.services.errors import StoreBusy, as_refusal
+
+        if isinstance(as_refusal(exc), StoreBusy):
+            _fail("store busy: another session held the store's write lock too long; nothing was done. "
+                  "Try again in a moment.", 75)
+        raise
 
 
 @contextmanager
