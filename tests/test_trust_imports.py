@@ -47,7 +47,7 @@ HOSTILE: list[tuple[bytes, str | None]] = [  # (line, the field it is refused at
     (_line(**{"\u001b[2Jkey": 1}), "\\x1b[2Jkey"),                           # 12 a field name with ESC
     (_line(first_name="x" * 2_000_000), "(record)"),                         # 13 very long line
     (b"1" * 5000, "(record)"),                                                # 14 too many digits
-    (_line(income={"annual_family_income": 1e400}), "income.annual_family_income"),  # 15 infinity
+    (_line(income={"annual_family_income": 1.0})[:-3] + b"1e400}}", "(record)"),  # 15 a number beyond floats
     (_line(date_of_birth="1899-12-31"), "date_of_birth"),                    # 16 born before 1900
     (_line(date_of_birth="2999-01-01"), "date_of_birth"),                    # 17 born in the future
     (_line(first_name="Cy"), None),                                          # 18

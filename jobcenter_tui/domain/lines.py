@@ -25,9 +25,10 @@ BOM = b"\xef\xbb\xbf"
 # terminal shows: "Trojan Source"). Tab and newline are allowed only where a field says so.
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-# Worth a closer look: an escape (\u001b, \n …), a raw C1 or bidi character, a long digit run, a
-# non-finite number. Most lines have none of these and are not walked.
-_SUSPECT = re.compile(r"[\\\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\d{16}|Infinity|NaN|[eE][+-]?\d{3}")
+# Worth a closer look: a control character escaped (\u001b, \n …) or raw (DEL, C1, bidi). Most
+# lines have none and are not walked; the tests are substring searches first (microseconds a line).
+_ESCAPED = re.compile(r"\\(?:[bfnrt]|u00(?:[01][0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|u20(?:2[a-eA-E]|6[6-9]))")
+_RAW = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # Characters a name may not consist of only: spaces, zero-width and format characters, fillers.
 _INVISIBLE = re.compile(r"[\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
                         r"\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0]*")
@@ -103,25 +104,49 @@ def _depth(text: str) -> int:
     return deepest
 
 
-def load_json(text: str, **kw: Any) -> Any:
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise LineProblem(f"holds a number too large to be a value ({printable(text, 20)})")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise LineProblem(f"holds {name}, which is not a number JSON allows")
+
+
+_DECODER = json.JSONDecoder(parse_float=_finite_float, parse_constant=_no_constant)
+_DECIMAL_DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_no_constant)
+
+
+def load_json(text: str, *, decimal: bool = False) -> Any:
     """``json.loads`` that cannot crash: too long, too deep, too many digits and bad JSON are LineProblems."""
     if problem := too_long(len(text), "characters"):
         raise LineProblem(problem)
     if text.count("[") + text.count("{") > MAX_DEPTH and _depth(text) > MAX_DEPTH:
         raise LineProblem(f"nests lists or objects more than {MAX_DEPTH} levels deep")
-    try:
-        return json.loads(text, **kw)
+    try:  # the decoders are made once: json.loads with options would build one per line
+        return (_DECIMAL_DECODER if decimal else _DECODER).decode(text)
     except json.JSONDecodeError as exc:
         raise LineProblem(f"is not valid JSON ({exc.msg}, column {exc.colno})") from None
     except RecursionError:
         raise LineProblem(f"nests lists or objects more than {MAX_DEPTH} levels deep") from None
+    except LineProblem:
+        raise
     except ValueError:  # Python refuses to convert a number of more than 4,300 digits
         raise LineProblem("holds a number with too many digits") from None
 
 
 def suspect(text: str) -> bool:
-    """Whether a line may hold a control character, a huge or non-finite number (then :func:`value_problems`)."""
-    return _SUSPECT.search(text) is not None
+    """Whether a line may hold a control character (then :func:`value_problems` says where)."""
+    return bool(("\\" in text and _ESCAPED.search(text)) or "\x7f" in text
+                or (not text.isascii() and _RAW.search(text)))
+
+
+def load_line(text: str, *, decimal: bool = False) -> tuple[Any, bool]:
+    """:func:`load_json`, and whether the value must be walked (:func:`value_problems`) because a
+    control character may be in it. (Integers are bounded by each field's own rule.)"""
+    return load_json(text, decimal=decimal), suspect(text)
 
 
 def value_problems(value: Any, *, multiline: frozenset[str] = frozenset()) -> list[dict[str, str]]:

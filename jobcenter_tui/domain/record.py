@@ -28,7 +28,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from jobcenter_tui.domain.errors import Refusal
-from jobcenter_tui.domain.lines import LineProblem, invisible, load_json, printable, suspect, value_problems
+from jobcenter_tui.domain.lines import LineProblem, invisible, load_line, printable, value_problems
 from jobcenter_tui.domain.ssn import Ssn, SsnError
 
 EARLIEST_BIRTH_DATE = Date(1900, 1, 1)
@@ -46,7 +46,7 @@ JobType = Literal["full_time", "part_time", "temporary", "seasonal", "internship
 
 Name = Annotated[str, Field(min_length=1, max_length=50)]
 ShortText = Annotated[str, Field(max_length=200)]
-Count = Annotated[int, Field(ge=0)]
+Count = Annotated[int, Field(ge=0, le=1_000_000)]  # bounded: a number beyond 64 bits never reaches the store
 
 
 def _number(value: Any) -> Any:
@@ -463,8 +463,8 @@ def parse_record(data: str | bytes | dict[str, Any], today: Date | None) -> Seek
             early = value_problems(raw)
         else:
             text = data.decode("utf-8") if isinstance(data, bytes) else data
-            raw = load_json(text)
-            early = value_problems(raw) if suspect(text) else []
+            raw, walk = load_line(text)
+            early = value_problems(raw) if walk else []
     except (LineProblem, UnicodeDecodeError) as exc:
         message = exc.message if isinstance(exc, LineProblem) else "is not UTF-8 text"
         raise RecordInvalid([{"field": "(record)", "message": message}]) from None

@@ -30,7 +30,7 @@ from jobcenter_tui.domain.employers import (
     filled_problem,
     posting_move_problem,
 )
-from jobcenter_tui.domain.lines import LineProblem, decode_line, load_json, split_lines, suspect, value_problems
+from jobcenter_tui.domain.lines import LineProblem, decode_line, load_line, split_lines, value_problems
 from jobcenter_tui.domain.permissions import Actor, Privilege
 from jobcenter_tui.services.audit import AuditEvent, append_audit, append_audit_events
 from jobcenter_tui.services.common import display_name
@@ -405,11 +405,11 @@ def _json_rows(data: bytes) -> Iterator[tuple[int, Any, list[dict[str, str]]]]:
         if not line.strip():
             continue
         try:
-            value = load_json(line, parse_float=Decimal)
+            value, walk = load_line(line, decimal=True)
         except LineProblem as exc:
             yield number, None, [{"field": "(record)", "message": exc.message}]
             continue
-        yield number, value, value_problems(value, multiline=MULTILINE) if suspect(line) else []
+        yield number, value, value_problems(value, multiline=MULTILINE) if walk else []
 
 
 def _csv_rows(data: bytes) -> Iterator[tuple[int, Any, list[dict[str, str]]]]:
