@@ -172,13 +172,13 @@ def value_problems(value: Any, *, multiline: frozenset[str] = frozenset()) -> li
         elif isinstance(item, str):
             pattern = TEXT_CONTROL if path in multiline else CONTROL
             if pattern.search(item):
-                out.append({"field": path or "(record)", "message": CONTROL_MESSAGE})
+                out.append({"field": printable(path, 80) or "(record)", "message": CONTROL_MESSAGE})
         elif isinstance(item, bool):
             continue
         elif isinstance(item, int):
             if abs(item) > INT_LIMIT:
-                out.append({"field": path or "(record)", "message": "is too large a number"})
+                out.append({"field": printable(path, 80) or "(record)", "message": "is too large a number"})
         elif isinstance(item, (float, Decimal)) and not math.isfinite(item):
-            out.append({"field": path or "(record)", "message": "must be a finite number"})
+            out.append({"field": printable(path, 80) or "(record)", "message": "must be a finite number"})
     out.sort(key=lambda e: e["field"])
     return out

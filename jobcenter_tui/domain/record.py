@@ -28,7 +28,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from jobcenter_tui.domain.errors import Refusal
-from jobcenter_tui.domain.lines import LineProblem, invisible, load_line, printable, value_problems
+from jobcenter_tui.domain.lines import LineProblem, invisible, load_line, printable, suspect, value_problems
 from jobcenter_tui.domain.ssn import Ssn, SsnError
 
 EARLIEST_BIRTH_DATE = Date(1900, 1, 1)
@@ -459,8 +459,8 @@ def parse_record(data: str | bytes | dict[str, Any], today: Date | None) -> Seek
     """
     try:
         if isinstance(data, dict):
-            raw, text = data, json.dumps(data)
-            early = value_problems(raw)
+            raw, text = data, json.dumps(data)  # ASCII: every control character is written as an escape
+            early = value_problems(raw) if suspect(text) else []
         else:
             text = data.decode("utf-8") if isinstance(data, bytes) else data
             raw, walk = load_line(text)
