@@ -70,7 +70,13 @@ def _open() -> Services:
         return open_services(settings)
     except (KeyFileError, UnsafeFileError) as exc:
         _fail(str(exc), 2)
-        raise  # unreachable
+    except Exception as exc:  # opening adds missing reference rows: another writer may hold the lock
+        from jobcenter_tui.services.errors import StoreBusy, as_refusal
+
+        if isinstance(as_refusal(exc), StoreBusy):
+            _fail("store busy: another session held the store's write lock too long; nothing was done. "
+                  "Try again in a moment.", 75)
+        raise
 
 
 @contextmanager
@@ -103,16 +109,17 @@ def _read_password(from_stdin: bool, prompt: str = "Password") -> str:
 
 def _handle(fn: Callable[[], T]) -> T:
     """Run a service call and turn its refusals into a message and an exit status."""
+    from jobcenter_tui.domain.lines import printable
     from jobcenter_tui.services.errors import InvalidInput, PermissionDenied, ServiceError
 
     try:
         return fn()
     except InvalidInput as exc:
         for field, message in exc.errors.items():
-            typer.echo(f"{field}: {message}", err=True)
+            typer.echo(printable(f"{field}: {message}", 1000), err=True)
         raise typer.Exit(2) from None
     except (ServiceError, PermissionDenied) as exc:
-        _fail(str(exc), 1)
+        _fail(printable(str(exc), 1000), 1)
 
 
 @app.callback(invoke_without_command=True)
@@ -309,21 +316,39 @@ def staff_reset_password(username: str, password_stdin: bool = typer.Option(Fals
 # --- seekers -------------------------------------------------------------------------------------
 
 
+def _read_import(file: Path) -> bytes:
+    """The file's bytes (each line is decoded on its own later); exit 2 when it cannot be read at all."""
+    from jobcenter_tui.domain.lines import printable
+
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        typer.echo(json.dumps({"error": f"cannot read {printable(str(file))}: {exc.strerror or type(exc).__name__}"}), err=True)
+        raise typer.Exit(2) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 (or UTF-32): every line would be refused
+        typer.echo(json.dumps({"error": f"cannot read {printable(str(file))}: it is UTF-16 text; save it as UTF-8"}), err=True)
+        raise typer.Exit(2)
+    return data
+
+
+def _import_done(summary: Any) -> NoReturn:
+    """Print the JSON summary; exit 0, 1 when a line was rejected, 75 when the store was busy (run it again)."""
+    typer.echo(json.dumps(summary.as_json()))
+    if summary.busy or not summary.audited:
+        typer.echo("store busy: another session held the store's write lock too long. Run the same import again "
+                   "to finish it; the lines already saved are skipped.", err=True)
+        raise typer.Exit(75)  # EX_TEMPFAIL: try again later
+    raise typer.Exit(1 if summary.rejected else 0)
+
+
 @seekers_app.command("import")
 def seekers_import(file: Path = typer.Argument(..., help="JSON Lines file, one record per line")) -> None:
-    """Import records. Prints a JSON summary; exit 1 when a line was rejected, 2 when the file is unreadable."""
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
-        typer.echo(json.dumps({"error": f"cannot read {file}: {reason}"}), err=True)
-        raise typer.Exit(2) from None
+    """Import records. Prints a JSON summary; exit 1 when a line was rejected, 2 when the file is unreadable,
+    75 when the store stayed busy (run the same import again: the lines already saved are skipped)."""
+    data = _read_import(file)
     with _session() as (services, actor):
-        # JSON Lines ends lines with \n only (str.splitlines would also split inside U+2028 in a string)
-        lines = [line.removesuffix("\r") for line in text.split("\n")]
-        summary = _handle(lambda: services.seekers.import_records(actor, lines, source=str(file)))
-    typer.echo(json.dumps(summary.as_json()))
-    raise typer.Exit(1 if summary.rejected else 0)
+        summary = _handle(lambda: services.seekers.import_file(actor, data, source=str(file)))
+    _import_done(summary)
 
 
 @seekers_app.command("export")
@@ -377,20 +402,15 @@ def postings_import(
     file: Path = typer.Argument(..., help="CSV (header row of field names) or JSON Lines, one posting a line"),
     fmt: str | None = typer.Option(None, "--format", help="csv or jsonl (default: by the file's suffix; .csv is CSV)"),
 ) -> None:
-    """Import postings. Prints a JSON summary; exit 1 when a line was rejected, 2 when the file is unreadable."""
+    """Import postings. Prints a JSON summary; exit 1 when a line was rejected, 2 when the file is unreadable,
+    75 when the store stayed busy (run the same import again: the lines already saved are skipped)."""
     kind = (fmt or ("csv" if file.suffix.lower() == ".csv" else "jsonl")).lower()
     if kind not in ("csv", "jsonl"):
         _fail("--format must be csv or jsonl", 2)
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
-        typer.echo(json.dumps({"error": f"cannot read {file}: {reason}"}), err=True)
-        raise typer.Exit(2) from None
+    data = _read_import(file)
     with _session() as (services, actor):
-        summary = _handle(lambda: services.postings.import_text(actor, text, fmt=kind, source=str(file)))
-    typer.echo(json.dumps(summary.as_json()))
-    raise typer.Exit(1 if summary.rejected else 0)
+        summary = _handle(lambda: services.postings.import_file(actor, data, fmt=kind, source=str(file)))
+    _import_done(summary)
 
 
 @postings_app.command("export")
@@ -534,16 +554,22 @@ def eligibility_check(
     as_json: bool = typer.Option(False, "--json", help="Print the JSON of the spec"),
 ) -> None:
     """Evaluate one record (the record layout, JSON) read from standard input."""
+    from jobcenter_tui.domain.lines import BOM, LineProblem, decode_line, printable
+    from jobcenter_tui.domain.questions import label_for
     from jobcenter_tui.domain.record import RecordInvalid
 
     day = _as_of(as_of)
-    text = sys.stdin.read()
+    data = sys.stdin.buffer.read()
     with _session() as (services, _):
         try:
+            try:
+                text = decode_line(data.removeprefix(BOM))
+            except LineProblem as exc:
+                raise RecordInvalid([{"field": "(record)", "message": exc.message}]) from None
             result = services.eligibility.check(text, day or services.today())
         except RecordInvalid as exc:
-            for error in exc.errors:
-                typer.echo(f"{error['field']}: {error['message']}", err=True)
+            for error in exc.errors:  # the path (for scripts), then the label and the words (for people)
+                typer.echo(printable(f"{error['field']}: {label_for(error['field'])} {error['message']}", 1000), err=True)
             raise typer.Exit(2) from None
     _print_result(result, as_json)
 

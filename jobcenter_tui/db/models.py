@@ -671,3 +671,24 @@ class OccupationTitle(SQLModel, table=True):
     description: str = Field(default="", sa_type=sa.Text)
     imported_at: datetime = Field(default_factory=utcnow)
     imported_by: str | None = Field(default=None, max_length=64)
+
+
+# --- interrupted work ---------------------------------------------------------------------------
+
+
+class ImportJournal(SQLModel, table=True):
+    """Which lines of an import file are saved: one row per committed batch, written in its transaction.
+
+    Keyed by what is imported and the SHA-256 of the whole file, so re-running an import that was
+    killed skips the lines already saved (and a changed file is a new import). ``lines`` lists the
+    saved line numbers as ranges ("1-37,39-500"): the lines a batch refused are not in it.
+    """
+
+    __tablename__ = "import_journal"
+    kind: str = Field(primary_key=True, max_length=20)  # seekers | postings
+    file_sha256: str = Field(primary_key=True, max_length=64)
+    first_line: int = Field(primary_key=True)
+    last_line: int
+    lines: str = Field(sa_type=sa.Text)
+    saved_at: datetime = Field(default_factory=utcnow)
+    saved_by: str | None = Field(default=None, max_length=64)

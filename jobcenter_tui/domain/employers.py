@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from jobcenter_tui.domain.lines import CONTROL, CONTROL_MESSAGE, TEXT_CONTROL, invisible
 from jobcenter_tui.domain.occupations import naics_2022, soc_2018
 from jobcenter_tui.domain.record import EMAIL_RE, SOC_RE, USPS_STATES, normalize_phone
 
@@ -162,13 +163,16 @@ def _state_and_zip(out: dict[str, Any], errors: list[dict[str, str]], data: dict
 def _text(out: dict[str, Any], errors: list[dict[str, str]], data: dict[str, Any], key: str, max_length: int,
           *, required: bool = False, prefix: str = "") -> str | None:
     value = data.get(key)
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if value is None or (isinstance(value, str) and invisible(value)):
         if required:
             errors.append({"field": prefix + key, "message": "is required"})
         out[key] = None
         return None
     if not isinstance(value, str):
         errors.append({"field": prefix + key, "message": "must be text"})
+        return None
+    if (TEXT_CONTROL if key == "description" else CONTROL).search(value):  # a description may have lines and tabs
+        errors.append({"field": prefix + key, "message": CONTROL_MESSAGE})
         return None
     if len(value.strip()) > max_length:
         errors.append({"field": prefix + key, "message": f"must be at most {max_length} characters"})

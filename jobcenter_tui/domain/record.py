@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from jobcenter_tui.domain.errors import Refusal
+from jobcenter_tui.domain.lines import LineProblem, invisible, load_line, printable, suspect, value_problems
 from jobcenter_tui.domain.ssn import Ssn, SsnError
 
 EARLIEST_BIRTH_DATE = Date(1900, 1, 1)
@@ -45,7 +46,7 @@ JobType = Literal["full_time", "part_time", "temporary", "seasonal", "internship
 
 Name = Annotated[str, Field(min_length=1, max_length=50)]
 ShortText = Annotated[str, Field(max_length=200)]
-Count = Annotated[int, Field(ge=0)]
+Count = Annotated[int, Field(ge=0, le=1_000_000)]  # bounded: a number beyond 64 bits never reaches the store
 
 
 def _number(value: Any) -> Any:
@@ -288,8 +289,8 @@ class SeekerRecord(_Strict):
     @field_validator("first_name", "last_name")
     @classmethod
     def _not_blank(cls, v: str) -> str:
-        if not v.strip():
-            raise ValueError("must not be blank")
+        if invisible(v):  # spaces or zero-width characters only: a name nobody can read or search
+            raise ValueError("must not be blank (it has no visible character)")
         return v
 
     @field_validator("date_of_birth")
@@ -352,6 +353,13 @@ class SeekerRecord(_Strict):
 
     def to_json_line(self) -> str:
         return json.dumps(self.to_json_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+def as_of_problem(born: Date, as_of: Date) -> str | None:
+    """Why eligibility cannot be judged on ``as_of`` for someone born on ``born`` (not yet born then)."""
+    if as_of < born:
+        return f"is {as_of.isoformat()}, before the date of birth ({born.isoformat()}): choose a later date"
+    return None
 
 
 def normalize_phone(text: str) -> str:
@@ -423,7 +431,8 @@ def record_errors(exc: ValidationError) -> list[dict[str, str]]:
             loc = tuple(name.split("."))
         # pydantic adds the branch of an Optional to the path; drop it
         loc = tuple(p for p in loc if p not in ("function-plain[_ssn()]",) and not str(p).startswith(("function-", "constrained-")))
-        out.append({"field": field_path(loc), "message": msg})
+        # an unknown field's name is input: never printed raw, never pages long
+        out.append({"field": printable(field_path(loc), 80), "message": msg})
     return out
 
 
@@ -443,21 +452,39 @@ def cross_field_problems(ssn: Any, ssn_not_provided: Any) -> list[dict[str, str]
 
 
 def parse_record(data: str | bytes | dict[str, Any], today: Date | None) -> SeekerRecord:
-    """Validate one record (a JSON text or an already-decoded object); raise RecordInvalid."""
-    if isinstance(data, dict):
-        raw, text = data, json.dumps(data)
-    else:
-        text = data.decode("utf-8") if isinstance(data, bytes) else data
-        try:
-            raw = json.loads(text)
-        except ValueError as exc:
-            raise RecordInvalid([{"field": "(record)", "message": f"is not valid JSON ({exc})"}]) from None
+    """Validate one record (a JSON text or an already-decoded object); raise RecordInvalid.
+
+    Never raises anything else, whatever the input: a line too long or nested too deep, a number
+    of 70 digits, control characters (NUL, ESC, C1, bidi overrides) are field errors like others.
+    """
+    try:
+        if isinstance(data, dict):
+            raw, text = data, json.dumps(data)  # ASCII: every control character is written as an escape
+            early = value_problems(raw) if suspect(text) else []
+        else:
+            text = data.decode("utf-8") if isinstance(data, bytes) else data
+            raw, walk = load_line(text)
+            early = value_problems(raw) if walk else []
+    except (LineProblem, UnicodeDecodeError) as exc:
+        message = exc.message if isinstance(exc, LineProblem) else "is not UTF-8 text"
+        raise RecordInvalid([{"field": "(record)", "message": message}]) from None
+    except (TypeError, ValueError):  # a dict from a caller that JSON cannot write
+        raise RecordInvalid([{"field": "(record)", "message": "must be a JSON object, one record per line"}]) from None
     if not isinstance(raw, dict):
         raise RecordInvalid([{"field": "(record)", "message": "must be a JSON object, one record per line"}])
-    try:
-        return SeekerRecord.model_validate_json(text, context={"today": today}, strict=True)
-    except ValidationError as exc:
-        errors = record_errors(exc)
+    errors: list[dict[str, str]] = []
+    if not early:
+        try:
+            return SeekerRecord.model_validate_json(text, context={"today": today}, strict=True)
+        except ValidationError as exc:
+            errors = record_errors(exc)
+    else:  # the model's own errors too, except at the fields already refused (no double report)
+        flagged = {e["field"] for e in early}
+        try:
+            SeekerRecord.model_validate_json(text, context={"today": today}, strict=True)
+        except ValidationError as exc:
+            errors = [e for e in record_errors(exc) if e["field"] not in flagged]
+        errors = [*early, *errors]
     for problem in cross_field_problems(raw.get("ssn"), raw.get("ssn_not_provided")):
         if problem not in errors:
             errors.append(problem)

@@ -6,7 +6,6 @@ only supplies its inputs (the record, the date, the configuration) and keeps the
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -23,8 +22,9 @@ from jobcenter_tui.domain.eligibility.config import (
     parse_llsil_csv,
     parse_switches,
 )
+from jobcenter_tui.domain.lines import LineProblem, load_json
 from jobcenter_tui.domain.permissions import Actor, Privilege
-from jobcenter_tui.domain.record import RecordInvalid, SeekerRecord, parse_record
+from jobcenter_tui.domain.record import RecordInvalid, SeekerRecord, as_of_problem, parse_record
 from jobcenter_tui.services.audit import append_audit
 from jobcenter_tui.services.common import (
     LLSIL_KEY,
@@ -48,8 +48,8 @@ def llsil_problems(record: SeekerRecord, cfg: EligibilityConfig) -> list[dict[st
 def _raw_region(data: str | dict[str, Any]) -> str | None:
     """The ``llsil_region`` of a record that failed validation elsewhere, so every bad field is named."""
     try:
-        raw = json.loads(data) if isinstance(data, str) else data
-    except ValueError:
+        raw = load_json(data) if isinstance(data, str) else data
+    except LineProblem:
         return None
     region = raw.get("llsil_region") if isinstance(raw, dict) else None
     return region if isinstance(region, str) and region else None
@@ -161,7 +161,10 @@ class EligibilityService:
     def check(self, text: str, as_of: date) -> EligibilityResult:
         """Evaluate one record given as JSON (``eligibility check``); nothing is stored."""
         cfg = self.config()
-        return evaluate(validated_record(text, cfg, self._s.today()), as_of, cfg)
+        record = validated_record(text, cfg, self._s.today())
+        if problem := as_of_problem(record.date_of_birth, as_of):
+            raise RecordInvalid([{"field": "as_of", "message": problem}])
+        return evaluate(record, as_of, cfg)
 
     def preview(self, data: dict[str, Any], as_of: date | None = None) -> EligibilityResult:
         """What the rules say about answers not yet saved (the wizard's review page)."""
@@ -173,6 +176,8 @@ class EligibilityService:
         actor.require(Privilege.SEEKER_VIEW)
         with self._s.unit(actor, write=True) as session:
             record = stored_record(session, seeker_id, self._s.keyring)
+            if problem := as_of_problem(record.date_of_birth, as_of):
+                raise InvalidInput({"as_of": problem})
             result = evaluate(record, as_of, eligibility_config(session))
             append_audit(session, actor, "eligibility.show", at=self._s.now(), entity="job_seeker", entity_id=seeker_id,
                          changes={"as_of": as_of.isoformat()})
@@ -184,6 +189,8 @@ class EligibilityService:
         as_of = as_of or self._s.today()
         with self._s.unit(actor, write=True) as session:
             record = stored_record(session, seeker_id, self._s.keyring)
+            if problem := as_of_problem(record.date_of_birth, as_of):
+                raise InvalidInput({"as_of": problem})
             cfg = eligibility_config(session)
             row = EligibilityDetermination(**determination_row(record, seeker_id, evaluate(record, as_of, cfg), actor, self._s.now()),
                                            sequence=next_sequence(session))

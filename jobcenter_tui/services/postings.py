@@ -30,12 +30,13 @@ from jobcenter_tui.domain.employers import (
     filled_problem,
     posting_move_problem,
 )
+from jobcenter_tui.domain.lines import LineProblem, decode_line, load_line, split_lines, value_problems
 from jobcenter_tui.domain.permissions import Actor, Privilege
 from jobcenter_tui.services.audit import AuditEvent, append_audit, append_audit_events
 from jobcenter_tui.services.common import display_name
 from jobcenter_tui.services.employers import require_view, stale
 from jobcenter_tui.services.errors import InvalidInput, NotFound
-from jobcenter_tui.services.imports import ImportSummary, write_batch
+from jobcenter_tui.services.imports import ImportSummary, Journal, audit_import, file_lines, summary_counts, write_batch
 
 if TYPE_CHECKING:
     from jobcenter_tui.services import Services
@@ -228,32 +229,49 @@ class PostingService:
     # --- import --------------------------------------------------------------------------------
 
     def import_text(self, actor: Actor, text: str, *, fmt: str, source: str = "") -> ImportSummary:
-        """Import postings from CSV (a header row of field names) or JSON Lines.
+        """Import postings from text already decoded (no journal); see :meth:`import_file`."""
+        return self._import(actor, _rows(text.encode("utf-8"), fmt), fmt=fmt, source=source, journal=None)
+
+    def import_file(self, actor: Actor, data: bytes, *, fmt: str, source: str = "") -> ImportSummary:
+        """Import postings from a file's bytes: CSV (a header row of field names) or JSON Lines.
 
         Every line is checked first; a bad line is reported with its line number (counted from 1
         in the file, the CSV header being line 1) and the path of every bad field, and nothing of
         it is written. Good lines are saved. A line with a known ``id`` updates that posting.
+        Each line is decoded on its own, and the import is journalled: running the same file
+        again after a kill skips the lines already saved.
         """
+        actor.require(Privilege.DATA_IMPORT)
+        return self._import(actor, _rows(data, fmt), fmt=fmt, source=source,
+                            journal=Journal.of("postings", data, actor.username))
+
+    def _import(self, actor: Actor, rows: Iterator[tuple[int, Any, list[dict[str, str]]]], *, fmt: str, source: str,
+                journal: Journal | None) -> ImportSummary:
         actor.require(Privilege.DATA_IMPORT)
         actor.require(Privilege.POSTING_MANAGE)
         summary = ImportSummary()
+        done = journal.saved_lines(self._s.db) if journal is not None else set()
         good: list[tuple[int, dict[str, Any]]] = []
-        for number, data, problem in (_csv_lines(text) if fmt == "csv" else _json_lines(text)):
-            if problem is not None:
-                summary.rejected.append({"line": number, "errors": [problem]})
+        for number, data, problems in rows:
+            if number in done:
+                summary.skipped += 1
+                continue
+            if data is None:
+                summary.reject(number, problems)
                 continue
             checked = check_import_line(data, text_numbers=fmt == "csv")
-            if checked.errors:
-                summary.rejected.append({"line": number, "errors": checked.errors})
+            flagged = {p["field"] for p in problems}
+            errors = [*problems, *(e for e in checked.errors if e["field"] not in flagged)]
+            if errors:
+                summary.reject(number, errors)
             else:
                 good.append((number, checked.values))
         for start in range(0, len(good), IMPORT_BATCH):
-            write_batch(self._s.db, good[start:start + IMPORT_BATCH], lambda session, b: self._apply(session, actor, b), summary)
-        with self._s.unit(actor, write=True) as session:
-            append_audit(session, actor, "posting.import", at=self._s.now(), entity="import",
-                         entity_id=source[:64] or None,
-                         changes={"created": summary.created, "updated": summary.updated,
-                                  "unchanged": summary.unchanged, "rejected": len(summary.rejected)})
+            write_batch(self._s.db, good[start:start + IMPORT_BATCH], lambda session, b: self._apply(session, actor, b),
+                        summary, journal=journal, at=self._s.now())
+        audit_import(self._s.db, summary, lambda session: append_audit(
+            session, actor, "posting.import", at=self._s.now(), entity="import", entity_id=source[:64] or None,
+            changes=summary_counts(summary)))
         summary.rejected.sort(key=lambda r: r["line"])
         return summary
 
@@ -371,27 +389,61 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     return {k: _plain(v) for k, v in values.items() if v is not None}
 
 
-def _json_lines(text: str) -> Iterator[tuple[int, Any, dict[str, str] | None]]:
-    # JSON Lines ends lines with \n only (str.splitlines would also split inside U+2028 in a string)
-    for number, line in enumerate(text.split("\n"), start=1):
-        line = line.removesuffix("\r")
+MULTILINE = frozenset({"description"})
+
+
+def _rows(data: bytes, fmt: str) -> Iterator[tuple[int, Any, list[dict[str, str]]]]:
+    """(line number, the line's fields or None, problems) for each non-blank line or CSV row."""
+    return _csv_rows(data) if fmt == "csv" else _json_rows(data)
+
+
+def _json_rows(data: bytes) -> Iterator[tuple[int, Any, list[dict[str, str]]]]:
+    for number, line in file_lines(data):
+        if isinstance(line, LineProblem):
+            yield number, None, [{"field": "(record)", "message": line.message}]
+            continue
         if not line.strip():
             continue
         try:
-            yield number, json.loads(line, parse_float=Decimal), None
-        except json.JSONDecodeError as exc:
-            yield number, None, {"field": "(record)", "message": f"is not valid JSON ({exc.msg}, column {exc.colno})"}
+            value, walk = load_line(line, decimal=True)
+        except LineProblem as exc:
+            yield number, None, [{"field": "(record)", "message": exc.message}]
+            continue
+        yield number, value, value_problems(value, multiline=MULTILINE) if walk else []
 
 
-def _csv_lines(text: str) -> Iterator[tuple[int, Any, dict[str, str] | None]]:
-    """Rows of a CSV file with a header; each row numbered by the file line it starts on."""
+def _csv_rows(data: bytes) -> Iterator[tuple[int, Any, list[dict[str, str]]]]:
+    """CSV rows, each numbered by the file line it starts on; a row on a line that is not UTF-8 is refused."""
+    texts: list[str] = []
+    bad: dict[int, str] = {}
+    for number, raw in split_lines(data):
+        try:
+            texts.append(decode_line(raw))
+        except LineProblem as exc:
+            bad[number] = exc.message
+            texts.append(raw.decode("utf-8", "replace"))  # still a row, so the reader numbers it
+    if 1 in bad:
+        yield 1, None, [{"field": "(header)", "message": bad[1]}]
+        return
+    for start, end, row, problem in _csv_lines("\n".join(texts)):
+        spoiled = [bad[n] for n in range(start, end) if n in bad]
+        if spoiled:
+            yield start, None, [{"field": "(record)", "message": spoiled[0]}]
+        elif problem is not None:
+            yield start, None, [problem]
+        else:
+            yield start, row, value_problems(row, multiline=MULTILINE)
+
+
+def _csv_lines(text: str) -> Iterator[tuple[int, int, Any, dict[str, str] | None]]:
+    """Rows of a CSV file with a header: (first line, line after the row, fields, problem)."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
     except StopIteration:
         return
     except csv.Error as exc:
-        yield 1, None, {"field": "(header)", "message": f"is not CSV ({exc})"}
+        yield 1, 2, None, {"field": "(header)", "message": f"is not CSV ({exc})"}
         return
     header = [h.strip() for h in header]
     start = reader.line_num + 1
@@ -401,13 +453,13 @@ def _csv_lines(text: str) -> Iterator[tuple[int, Any, dict[str, str] | None]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            yield start, None, {"field": "(record)", "message": f"is not CSV ({exc})"}
+            yield start, reader.line_num + 1, None, {"field": "(record)", "message": f"is not CSV ({exc})"}
             start = reader.line_num + 1
             continue
         number, start = start, reader.line_num + 1
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            yield number, None, {"field": "(record)", "message": f"has {len(row)} cells; the header has {len(header)}"}
+            yield number, start, None, {"field": "(record)", "message": f"has {len(row)} cells; the header has {len(header)}"}
             continue
-        yield number, {k: (v.strip() or None) for k, v in zip(header, row, strict=True)}, None
+        yield number, start, {k: (v.strip() or None) for k, v in zip(header, row, strict=True)}, None

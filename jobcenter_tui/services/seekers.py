@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from jobcenter_tui.db.models import AuditEntry, EligibilityDetermination, JobSeeker, Staff, new_id
 from jobcenter_tui.domain.audit import diff_changes
 from jobcenter_tui.domain.eligibility import age_on, evaluate
+from jobcenter_tui.domain.lines import LineProblem
 from jobcenter_tui.domain.permissions import Actor, Privilege
 from jobcenter_tui.domain.record import RecordInvalid, SeekerRecord, parse_record
 from jobcenter_tui.services.audit import AuditEvent, append_audit, append_audit_events
@@ -27,7 +28,15 @@ from jobcenter_tui.services.common import (
 )
 from jobcenter_tui.services.eligibility import llsil_problems
 from jobcenter_tui.services.errors import InvalidInput, ServiceError, StaleRecord
-from jobcenter_tui.services.imports import ImportSummary, write_batch
+from jobcenter_tui.services.imports import (
+    ImportSummary,
+    Journal,
+    audit_import,
+    file_lines,
+    numbered,
+    summary_counts,
+    write_batch,
+)
 from jobcenter_tui.services.seeker_mapping import record_columns, row_record_dict
 
 if TYPE_CHECKING:
@@ -196,34 +205,56 @@ class SeekerService:
     # --- import --------------------------------------------------------------------------------
 
     def import_records(self, actor: Actor, lines: Iterable[str], *, source: str = "") -> ImportSummary:
-        """Save every valid line, reject every bad one with its line number and field errors.
+        """Save every valid line of text, reject every bad one with its line number and field errors (no journal)."""
+        return self._import(actor, numbered(lines), source=source, journal=None)
 
-        Lines are validated first, then written in batches inside one transaction each; every
-        line gets a savepoint, so a line the store refuses (an SSN already on another record)
-        leaves nothing behind while its neighbours are kept.
+    def import_file(self, actor: Actor, data: bytes, *, source: str = "") -> ImportSummary:
+        """Import a JSON Lines file's bytes: each line decoded on its own, and journalled.
+
+        Re-running the same file after a kill skips the lines already saved (``skipped``).
+        """
+        actor.require(Privilege.DATA_IMPORT)
+        return self._import(actor, file_lines(data), source=source, journal=Journal.of("seekers", data, actor.username))
+
+    def _import(self, actor: Actor, lines: Iterable[tuple[int, str | LineProblem]], *, source: str,
+                journal: Journal | None) -> ImportSummary:
+        """Lines are validated first, then written in batches of one transaction each.
+
+        Every line of a batch is checked against the store before anything is written, so a line
+        the store refuses (an SSN already on another record) leaves nothing behind while its
+        neighbours are kept.
         """
         actor.require(Privilege.DATA_IMPORT)
         summary = ImportSummary()
         today = self._s.today()
+        done = journal.saved_lines(self._s.db) if journal is not None else set()
+
+        def write(batch: list[tuple[int, SeekerRecord]]) -> None:
+            write_batch(self._s.db, batch, lambda session, b: self._apply(session, actor, b), summary,
+                        journal=journal, at=self._s.now())
+
         batch: list[tuple[int, SeekerRecord]] = []
-        for number, line in enumerate(lines, start=1):
+        for number, line in lines:
+            if number in done:
+                summary.skipped += 1
+                continue
+            if isinstance(line, LineProblem):
+                summary.reject(number, [{"field": "(record)", "message": line.message}])
+                continue
             if not line.strip():
                 continue
             try:
                 batch.append((number, parse_record(line, today)))
             except RecordInvalid as exc:
-                summary.rejected.append({"line": number, "errors": exc.errors})
+                summary.reject(number, exc.errors)
             if len(batch) >= IMPORT_BATCH:
-                write_batch(self._s.db, batch, lambda session, b: self._apply(session, actor, b), summary)
+                write(batch)
                 batch = []
         if batch:
-            write_batch(self._s.db, batch, lambda session, b: self._apply(session, actor, b), summary)
-        with self._s.unit(actor, write=True) as session:
-            append_audit(
-                session, actor, "seeker.import", at=self._s.now(), entity="import", entity_id=source[:64] or None,
-                changes={"created": summary.created, "updated": summary.updated, "unchanged": summary.unchanged,
-                         "rejected": len(summary.rejected)},
-            )
+            write(batch)
+        audit_import(self._s.db, summary, lambda session: append_audit(
+            session, actor, "seeker.import", at=self._s.now(), entity="import", entity_id=source[:64] or None,
+            changes=summary_counts(summary)))
         summary.rejected.sort(key=lambda r: r["line"])
         return summary
 

@@ -4,7 +4,7 @@
 work of a signed-in staff member checks it. ``login_throttle`` is rebuilt with a ``source`` in its
 key (pending failure counts are dropped: at worst a guesser gets a fresh count once, at upgrade).
 
-Revision ID: 0015
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-01 10:00:00.000000
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 import sqlmodel
 
 
-revision: str = '0015'
+revision: str = '0014'
 down_revision: Union[str, None] = '0013'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
