@@ -87,6 +87,9 @@ class EligibilityConfig:
     poverty_tables: tuple[PovertyTable, ...] = ()
     llsil: LlsilTable | None = None
     version: str = ""
+    # What the rules derive from this configuration for one ``as_of`` (rules.py fills it on first use):
+    # thresholds, dates, answers already worked out. Not part of the configuration's value.
+    plans: dict[date, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def table_for(self, as_of: date) -> PovertyTable | None:
         """The poverty table in force on ``as_of``: the latest one effective on or before it."""

@@ -8,12 +8,13 @@ are sentences a case manager can read to the seeker; missing answers are field p
 from __future__ import annotations
 
 from calendar import isleap
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
-from jobcenter_tui.domain.eligibility.config import EligibilityConfig
+from jobcenter_tui.domain.eligibility.config import EligibilityConfig, PovertyTable
 from jobcenter_tui.domain.eligibility.tri import FALSE, Fact, all_, any_, known, no, unknown, yes
 from jobcenter_tui.domain.programs import PROGRAM_CODES
 from jobcenter_tui.domain.record import Barriers, SeekerRecord
@@ -52,7 +53,7 @@ class ProgramResult(NamedTuple):
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EligibilityResult:
     as_of: date
     rules_version: str
@@ -99,19 +100,19 @@ def money(value: Decimal | int) -> str:
 # --- derived facts -------------------------------------------------------------------------------
 
 
-def _threshold(rec: SeekerRecord, cfg: EligibilityConfig, size: int, table, state: str | None) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+def _threshold(cfg: EligibilityConfig, table: PovertyTable, region: str | None, size: int, state: str | None) -> tuple[int, str]:
     hhs = table.guideline(state, size)
     label = table.name
-    if rec.llsil_region and cfg.llsil is not None:
-        llsil = cfg.llsil.amount(rec.llsil_region, size)
+    if region and cfg.llsil is not None:
+        llsil = cfg.llsil.amount(region, size)
         if llsil is not None and llsil > hhs:
-            return llsil, f"LLSIL 70%, {rec.llsil_region}"
+            return llsil, f"LLSIL 70%, {region}"
     if state in ("AK", "HI"):
         label = f"{table.name}, {'Alaska' if state == 'AK' else 'Hawaii'}"
     return hhs, label
 
 
-def _state(rec: SeekerRecord, table, size: int, amount: Decimal | int, cfg: EligibilityConfig) -> tuple[str | None, bool]:  # type: ignore[no-untyped-def]
+def _state(rec: SeekerRecord, plan: _Plan, size: int, amount: Decimal) -> tuple[str | None, bool]:
     """The state whose guideline applies, and whether it is known well enough (rules 2026.2).
 
     With no state, the 48-state table applies only when Alaska's and Hawaii's tables would give
@@ -120,50 +121,60 @@ def _state(rec: SeekerRecord, table, size: int, amount: Decimal | int, cfg: Elig
     state = rec.address.state if rec.address else None
     if state is not None:
         return state, True
-    answers = {amount <= _threshold(rec, cfg, size, table, area)[0] for area in table.areas}
+    assert plan.table is not None
+    answers = {amount <= plan.limit(area, rec.llsil_region, size)[0] for area in plan.table.areas}
     return None, len(answers) == 1
 
 
-def _income_test(rec: SeekerRecord, as_of: date, cfg: EligibilityConfig) -> Fact:
+_UNKNOWN_STATE = unknown("address.state")
+_UNKNOWN_DISABILITY = unknown("disability")
+_UNKNOWN_OWN_INCOME = unknown("income.annual_individual_income")
+_UNKNOWN_FAMILY = {  # (size missing, amount missing) -> the fact
+    (True, True): unknown("income.family_size", "income.annual_family_income"),
+    (True, False): unknown("income.family_size"),
+    (False, True): unknown("income.annual_family_income"),
+}
+
+
+def _income_test(rec: SeekerRecord, plan: _Plan) -> tuple[Fact, Hashable | None]:
+    """The family-income test, and a key naming the answer when it is the same for every record
+    that gets it (``None`` when it quotes this record's dollars)."""
     inc = rec.income
     size = inc.family_size if inc else None
     amount = inc.annual_family_income if inc else None
-    missing = [p for p, v in (("income.family_size", size), ("income.annual_family_income", amount)) if v is None]
-    table = cfg.table_for(as_of)
-    if table is None:
-        return unknown(*missing, reason=f"no poverty guideline table is configured for {as_of.isoformat()}")
-    if missing:
-        return unknown(*missing)
-    assert size is not None and amount is not None
-    state, settled = _state(rec, table, size, amount, cfg)
+    if plan.table is None:
+        missing = [p for p, v in (("income.family_size", size), ("income.annual_family_income", amount)) if v is None]
+        return unknown(*missing, reason=plan.no_table), ("no table", size is None, amount is None)
+    if size is None or amount is None:
+        return _UNKNOWN_FAMILY[size is None, amount is None], ("missing", size is None, amount is None)
+    state, settled = _state(rec, plan, size, amount)
     if not settled:
-        return unknown("address.state")
-    limit, label = _threshold(rec, cfg, size, table, state)
-    family = f"a family of {size}"
+        return _UNKNOWN_STATE, "state"
+    limit, label = plan.limit(state, rec.llsil_region, size)
     if amount <= limit:
-        return yes(f"Family income {money(amount)} is at or under the {money(limit)} low-income limit for {family} ({label})")
-    return no(f"Family income {money(amount)} is over the {money(limit)} low-income limit for {family} ({label})")
+        return yes(f"Family income {money(amount)} is at or under the {money(limit)} low-income limit for a family of {size} ({label})"), None
+    return no(f"Family income {money(amount)} is over the {money(limit)} low-income limit for a family of {size} ({label})"), None
 
 
-def _disability_income_test(rec: SeekerRecord, as_of: date, cfg: EligibilityConfig) -> Fact:
+def _disability_income_test(rec: SeekerRecord, plan: _Plan) -> tuple[Fact, Hashable | None]:
+    """The disabled person's own-income test, keyed like ``_income_test``."""
     if rec.disability is None:
-        return unknown("disability")
+        return _UNKNOWN_DISABILITY, "unknown"
     if not rec.disability:
-        return no()
+        return FALSE, "no"
     own = rec.income.annual_individual_income if rec.income else None
-    table = cfg.table_for(as_of)
-    if table is None:
-        return unknown(*([] if own is not None else ["income.annual_individual_income"]),
-                       reason=f"no poverty guideline table is configured for {as_of.isoformat()}")
+    if plan.table is None:
+        return (unknown(*([] if own is not None else ["income.annual_individual_income"]), reason=plan.no_table),
+                ("no table", own is None))
     if own is None:
-        return unknown("income.annual_individual_income")
-    state, settled = _state(rec, table, 1, own, cfg)
+        return _UNKNOWN_OWN_INCOME, "missing"
+    state, settled = _state(rec, plan, 1, own)
     if not settled:
-        return unknown("address.state")
-    limit, label = _threshold(rec, cfg, 1, table, state)
+        return _UNKNOWN_STATE, "state"
+    limit, label = plan.limit(state, rec.llsil_region, 1)
     if own <= limit:
-        return yes(f"Has a disability and own income {money(own)} is at or under the {money(limit)} limit for a family of one ({label})")
-    return no(f"Own income {money(own)} of a person with a disability is over the {money(limit)} limit for a family of one ({label})")
+        return yes(f"Has a disability and own income {money(own)} is at or under the {money(limit)} limit for a family of one ({label})"), None
+    return no(f"Own income {money(own)} of a person with a disability is over the {money(limit)} limit for a family of one ({label})"), None
 
 
 _LOW_INCOME_FLAGS = tuple(
@@ -191,10 +202,36 @@ def _flag(rec: SeekerRecord, section: str, name: str, note: str = "") -> Fact:
 
 def low_income(rec: SeekerRecord, as_of: date, cfg: EligibilityConfig) -> Fact:
     """WIOA §3(36). True if any test holds; false only when every answer it needs is there."""
-    flags = _any_flag(rec, _LOW_INCOME_FLAGS)
+    return _low_income(rec, _plan(cfg, as_of))[0]
+
+
+_FLAG_ANSWERS: dict[tuple[bool | None, ...], Fact] = {}  # the eight yes/no answers -> _any_flag's fact (3**8 at most)
+
+
+def _low_income(rec: SeekerRecord, plan: _Plan) -> tuple[Fact, bool]:
+    """``low_income``, and whether the fact is shared by every record with the same answers
+    (false when it quotes this record's dollars, so answers built on it are not remembered)."""
+    inc, bar = rec.income, rec.barriers
+    key = ((inc.tanf, inc.snap, inc.ssi, inc.general_assistance, inc.refugee_cash_assistance, inc.free_reduced_lunch)
+           if inc is not None else _SIX_NONES) + ((bar.homeless, bar.foster_care) if bar is not None else _TWO_NONES)
+    flags = _FLAG_ANSWERS.get(key)
+    if flags is None:
+        flags = _FLAG_ANSWERS.setdefault(key, _any_flag(rec, _LOW_INCOME_FLAGS))
     if flags.value is True:
-        return flags
-    return any_(flags, _income_test(rec, as_of, cfg), _disability_income_test(rec, as_of, cfg))
+        return flags, True
+    income, income_key = _income_test(rec, plan)
+    disability, disability_key = _disability_income_test(rec, plan)
+    if income_key is None or disability_key is None:
+        return any_(flags, income, disability), False
+    memo_key = (key, income_key, disability_key)
+    low = plan.low.get(memo_key)
+    if low is None:
+        low = _remember(plan.low, memo_key, any_(flags, income, disability))
+    return low, True
+
+
+_SIX_NONES: tuple[None, ...] = (None,) * 6
+_TWO_NONES: tuple[None, ...] = (None,) * 2
 
 
 def _any_flag(rec: SeekerRecord, flags: tuple[tuple[str, str, str], ...]) -> Fact:
@@ -522,18 +559,185 @@ def _taa(rec: SeekerRecord, cfg: EligibilityConfig) -> ProgramResult:
     return _result("TAA", all_(_work_authorization(rec, "TAA", cfg), covered))
 
 
+# --- the engine: answers worked out once per configuration and date -----------------------------
+#
+# Most seekers share most answers: the same six programs come out for every 40-year-old, work-
+# authorized, non-veteran with no dislocation. Each program's answer is a function of a few answers
+# of the record (its key below names every one the program's rules read, or says why it may leave
+# one out); the answer is worked out by the rules above the first time a key is seen and shared by
+# every later record with that key. Answers that quote a record's own dollars are never shared.
+
+_PLANS_KEPT = 16  # as_of dates remembered per configuration
+_MEMO_LIMIT = 20_000  # answers remembered per program and date, then forgotten all at once
+
+_K = TypeVar("_K", bound=Hashable)
+_T = TypeVar("_T")
+
+
+def _remember(memo: dict[_K, _T], key: _K, value: _T) -> _T:
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
+class _Plan:
+    """What one configuration means on one ``as_of``: the poverty table in force, thresholds by
+    state, region and family size, the dates the rules compare with, and the answers seen so far."""
+
+    __slots__ = ("cfg", "as_of", "year", "month_day", "leap", "three_years_before", "table", "no_table", "limits",
+                 "low", "adult", "dw", "youth", "wp", "jvsg", "taa")
+
+    def __init__(self, cfg: EligibilityConfig, as_of: date) -> None:
+        self.cfg = cfg
+        self.as_of = as_of
+        self.year = as_of.year
+        self.month_day = as_of.month * 100 + as_of.day
+        self.leap = isleap(as_of.year)
+        self.three_years_before = _three_years_before(as_of)
+        self.table = cfg.table_for(as_of)
+        self.no_table = f"no poverty guideline table is configured for {as_of.isoformat()}"
+        self.limits: dict[tuple[str | None, str | None, int], tuple[int, str]] = {}
+        self.low: dict[Hashable, Fact] = {}
+        self.adult: dict[Hashable, ProgramResult] = {}
+        self.dw: dict[Hashable, ProgramResult] = {}
+        self.youth: dict[Hashable, ProgramResult] = {}
+        self.wp: dict[Hashable, ProgramResult] = {}
+        self.jvsg: dict[Hashable, ProgramResult] = {}
+        self.taa: dict[Hashable, ProgramResult] = {}
+
+    def age(self, born: date) -> int:
+        """``age_on(born, as_of)`` without building the birthday's date."""
+        birthday = born.month * 100 + born.day
+        if birthday == 229 and not self.leap:
+            birthday = 228
+        return self.year - born.year - (self.month_day < birthday)
+
+    def limit(self, state: str | None, region: str | None, size: int) -> tuple[int, str]:
+        """The low-income limit and its label for a family of ``size`` (the table in force must exist)."""
+        key = (state, region, size)
+        found = self.limits.get(key)
+        if found is None:
+            assert self.table is not None
+            found = _remember(self.limits, key, _threshold(self.cfg, self.table, region, size, state))
+        return found
+
+
+def _plan(cfg: EligibilityConfig, as_of: date) -> _Plan:
+    plan: _Plan | None = cfg.plans.get(as_of)
+    if plan is None:
+        if len(cfg.plans) >= _PLANS_KEPT:
+            cfg.plans.clear()
+        plan = cfg.plans[as_of] = _Plan(cfg, as_of)
+    return plan
+
+
+_NOT_NEEDED = ("not needed",)  # stands for the low-income fact in a key whose program does not read it
+
+
 def evaluate(rec: SeekerRecord, as_of: date, cfg: EligibilityConfig) -> EligibilityResult:
     """Every program's answer for one seeker on ``as_of``, always all six, in the spec's order."""
-    age = age_on(rec.date_of_birth, as_of)
+    plan = _plan(cfg, as_of)
+    age = plan.age(rec.date_of_birth)
+    work = rec.authorized_to_work
     ss = selective_service(rec, as_of, age)
-    low = low_income(rec, as_of, cfg)
-    wp = _result("WP", all_(_work_authorization(rec, "WP", cfg), _min_age(age, cfg.wp_min_age)))
-    by_code = {
-        "WIOA_ADULT": _adult(rec, age, ss, low, cfg),
-        "WIOA_DW": _dislocated_worker(rec, age, ss, cfg),
-        "WIOA_YOUTH": _youth(rec, age, ss, low, cfg),
-        "WP": wp,
-        "JVSG": _jvsg(rec, age, low, as_of, cfg),
-        "TAA": _taa(rec, cfg),
-    }
-    return EligibilityResult(as_of, cfg.version, low.value, age, tuple(by_code[c] for c in PROGRAM_CODES))
+    low, low_shared = _low_income(rec, plan)
+    vet, bar, edu = rec.veteran, rec.barriers, rec.education
+    vet_status = vet.status if vet is not None else None
+    discharge = vet.discharge if vet is not None else None
+    level = edu.highest_level if edu is not None else None
+
+    # WP reads: work authorization, age against wp_min_age.
+    key: Hashable = (work, min(age, cfg.wp_min_age))
+    wp = plan.wp.get(key)
+    if wp is None:
+        wp = _remember(plan.wp, key, _result("WP", all_(_work_authorization(rec, "WP", cfg), _min_age(age, cfg.wp_min_age))))
+
+    # TAA reads: work authorization and the petition; only the answer without a petition is shared.
+    if rec.taa is None:
+        taa = plan.taa.get(work)
+        if taa is None:
+            taa = _remember(plan.taa, work, _taa(rec, cfg))
+    else:
+        taa = _taa(rec, cfg)
+
+    # Adult reads: work authorization, age against 18, Selective Service, the veteran's status and
+    # discharge (priority), basic skills, the five public-assistance answers, and low income — whose
+    # reasons it quotes only when it holds (``_priority``), so otherwise only its value counts.
+    inc = rec.income
+    if low_shared or low.value is not True:
+        key = (work, min(age, 18), ss, low if low.value is True else low.value, vet_status, discharge,
+               bar.basic_skills_deficient if bar is not None else None,
+               (inc.tanf, inc.snap, inc.ssi, inc.general_assistance, inc.refugee_cash_assistance) if inc is not None else None)
+        adult = plan.adult.get(key)
+        if adult is None:
+            adult = _remember(plan.adult, key, _adult(rec, age, ss, low, cfg))
+    else:
+        adult = _adult(rec, age, ss, low, cfg)
+
+    # DW reads: work authorization, age against dw_min_age, Selective Service, the dislocation, whether
+    # unlikely to return, the veteran's status and discharge (military separation).
+    d = rec.dislocation
+    emp = rec.employment
+    key = (work, min(age, cfg.dw_min_age), ss, vet_status, discharge,
+           (d.reason, d.ui_eligible_or_exhausted, d.attached_not_ui_eligible, emp.unlikely_to_return if emp else None)
+           if d is not None else None)
+    dw = plan.dw.get(key)
+    if dw is None:
+        dw = _remember(plan.dw, key, _dislocated_worker(rec, age, ss, cfg))
+
+    # Youth reads: work authorization, Selective Service, age, school status, highest level, absence,
+    # eight barriers, disability, high-poverty area, and low income (only on the paths that reach it).
+    school = edu.school_status if edu is not None else None
+    if school is None:
+        youth_low: object = _NOT_NEEDED
+    elif school.startswith("not_attending"):
+        youth_low = low if 16 <= age <= 24 else _NOT_NEEDED
+    elif age < 14 or (age > 21 and (school not in SECONDARY_SCHOOL or age > cfg.isy_disability_max_age
+                                    or rec.disability is False)):
+        youth_low = _NOT_NEEDED
+    else:
+        youth_low = low
+    if youth_low is _NOT_NEEDED or low_shared:
+        key = (work, ss, age, school, level, edu.absent_last_school_quarter if edu is not None else None, rec.disability,
+               inc.high_poverty_area if inc is not None else None, youth_low,
+               (bar.offender, bar.homeless, bar.runaway, bar.foster_care, bar.pregnant_or_parenting,
+                bar.basic_skills_deficient, bar.english_language_learner, bar.needs_additional_assistance)
+               if bar is not None else None)
+        youth = plan.youth.get(key)
+        if youth is None:
+            youth = _remember(plan.youth, key, _youth(rec, age, ss, low, cfg))
+    else:
+        youth = _youth(rec, age, ss, low, cfg)
+
+    # JVSG reads: work authorization, the veteran's answers (separation date only against three
+    # years before as_of), homeless, released from incarceration, highest level, weeks unemployed
+    # (only against 27), age (only within 18-24), and low income: not at all when not a veteran or
+    # spouse, and only its value when it fails (the barrier test then says "no significant barrier").
+    if vet_status == "none":
+        jvsg_low: object = _NOT_NEEDED
+    else:
+        jvsg_low = False if low.value is False else low
+    if jvsg_low is _NOT_NEEDED or jvsg_low is False or low_shared:
+        if vet is not None:
+            days = vet.active_duty_days
+            separated = vet.separation_date
+            vet_key: Hashable = (
+                vet_status, discharge, days if days is None or days <= 180 else 181, vet.service_connected_disability_discharge,
+                vet.disabled_veteran, vet.special_disabled_veteran, vet.transitioning_service_member,
+                None if separated is None else separated >= plan.three_years_before)
+        else:
+            vet_key = None
+        weeks = emp.weeks_unemployed if emp is not None else None
+        key = (work, vet_key, jvsg_low, level, None if weeks is None else weeks >= 27, age if 18 <= age <= 24 else None,
+               (bar.homeless, bar.released_from_incarceration_within_12_months) if bar is not None else None)
+        jvsg = plan.jvsg.get(key)
+        if jvsg is None:
+            jvsg = _remember(plan.jvsg, key, _jvsg(rec, age, low, as_of, cfg))
+    else:
+        jvsg = _jvsg(rec, age, low, as_of, cfg)
+
+    return EligibilityResult(as_of, cfg.version, low.value, age, (adult, dw, youth, wp, jvsg, taa))
+
+
+assert PROGRAM_CODES == ("WIOA_ADULT", "WIOA_DW", "WIOA_YOUTH", "WP", "JVSG", "TAA"), "evaluate lists them in this order"
