@@ -19,11 +19,15 @@ LLSIL_CSV = "region,1,2,3,4,5,6,each_additional\nnortheast-metro,17000,25000,340
 LIMITS = (15650, 15960, 17000, 17990, 18360, 19550, 19950, 21150, 21640, 25000, 26430, 27050, 34000)
 
 
-def _maybe(rng: random.Random, values: tuple[Any, ...], none: float = 0.25) -> Any:
+def _maybe(rng: random.Random, values: tuple[Any, ...], none: float = 0.25, quiet: bool = False) -> Any:
+    if quiet and False in values:
+        return False
     return None if rng.random() < none else rng.choice(values)
 
 
-def _amount(rng: random.Random, none: float) -> int | float | None:
+def _amount(rng: random.Random, none: float, quiet: bool) -> int | float | None:
+    if quiet:
+        return 60000
     pick = rng.random()
     if pick < none:
         return None
@@ -34,28 +38,33 @@ def _amount(rng: random.Random, none: float) -> int | float | None:
     return rng.choice((0, 5000, 60000, 12345.67))
 
 
-def _part(rng: random.Random, fields: dict[str, tuple[Any, ...]], absent: float, none: float) -> dict[str, Any] | None:
+def _part(rng: random.Random, fields: dict[str, tuple[Any, ...]], absent: float, none: float, quiet: bool) -> dict[str, Any] | None:
     if rng.random() < absent:
         return None
     out = {}
     for name, values in fields.items():
-        value = _maybe(rng, values, none)
+        value = _maybe(rng, values, none, quiet)
         if value is not None:
             out[name] = value
     return out
 
 
-BOOL = (True, False)
+BOOL = (True, False, False)  # most answers are "no", so the one "yes" that decides is often alone
+EDGE_AGES = (13, 14, 15, 16, 17, 18, 21, 22, 23, 24, 25, 26)
 
 
 def random_record(rng: random.Random, as_of: date) -> dict[str, Any]:
     """One record as the interchange format carries it (a dict for ``parse_record``)."""
     none = 0.02 if rng.random() < 0.3 else 0.25  # some records answer (nearly) everything
+    # A quiet record answers every yes/no question "no" and earns well: one changed answer then decides.
+    quiet = none < 0.1 and rng.random() < 0.6
     kind = rng.random()
     if kind < 0.1:  # around the 18th birthday and its 30-day Selective Service deadline
         born = as_of.replace(year=as_of.year - 18, day=1) - timedelta(days=rng.randint(-40, 70))
     elif kind < 0.15:
         born = rng.choice((date(2004, 2, 29), date(2008, 2, 29), date(1959, 12, 31), date(1960, 1, 1)))
+    elif kind < 0.45:  # the ages where a youth rule changes its mind
+        born = as_of.replace(year=as_of.year - rng.choice(EDGE_AGES), day=1) - timedelta(days=rng.randint(0, 360))
     else:
         born = as_of - timedelta(days=rng.randint(0, 80 * 366))
     if born > as_of:
@@ -69,7 +78,8 @@ def random_record(rng: random.Random, as_of: date) -> dict[str, Any]:
         "llsil_region": ("northeast-metro", "small", "nowhere"),
     }
     for name, values in top.items():
-        value = _maybe(rng, values, none=0.5 if name in ("sex_assigned_at_birth", "llsil_region") else none)
+        value = _maybe(rng, values, 0.5 if name in ("sex_assigned_at_birth", "llsil_region") else none,
+                       quiet and name != "authorized_to_work")
         if value is not None:
             rec[name] = value
     separated = (as_of - timedelta(days=rng.choice((1, 400, 1094, 1095, 1096, 1097, 1500, 3000)))).isoformat()
@@ -109,12 +119,12 @@ def random_record(rng: random.Random, as_of: date) -> dict[str, Any]:
         "taa": {"petition_number": ("TA-W-12345", " ", "TA-W-777"), "certified": BOOL},
     }
     for name, fields in parts.items():
-        part = _part(rng, fields, 0.5 if name in ("dislocation", "taa", "selective_service") else none, none)
+        part = _part(rng, fields, 0.5 if name in ("dislocation", "taa", "selective_service") else none, none, quiet)
         if part is None:
             continue
         if name == "income":
             for money in ("annual_family_income", "annual_individual_income"):
-                value = _amount(rng, none)
+                value = _amount(rng, none, quiet)
                 if value is not None:
                     part[money] = value
         rec[name] = part
