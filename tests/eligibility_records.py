@@ -20,7 +20,7 @@ LIMITS = (15650, 15960, 17000, 17990, 18360, 19550, 19950, 21150, 21640, 25000, 
 
 
 def _maybe(rng: random.Random, values: tuple[Any, ...], none: float = 0.25, quiet: bool = False) -> Any:
-    if quiet and False in values:
+    if quiet and any(v is False for v in values):
         return False
     return None if rng.random() < none else rng.choice(values)
 
@@ -55,9 +55,9 @@ EDGE_AGES = (13, 14, 15, 16, 17, 18, 21, 22, 23, 24, 25, 26)
 
 def random_record(rng: random.Random, as_of: date) -> dict[str, Any]:
     """One record as the interchange format carries it (a dict for ``parse_record``)."""
-    none = 0.02 if rng.random() < 0.3 else 0.25  # some records answer (nearly) everything
     # A quiet record answers every yes/no question "no" and earns well: one changed answer then decides.
-    quiet = none < 0.1 and rng.random() < 0.6
+    quiet = rng.random() < 0.3
+    none = 0.02 if quiet or rng.random() < 0.3 else 0.25  # some records answer (nearly) everything
     kind = rng.random()
     if kind < 0.1:  # around the 18th birthday and its 30-day Selective Service deadline
         born = as_of.replace(year=as_of.year - 18, day=1) - timedelta(days=rng.randint(-40, 70))

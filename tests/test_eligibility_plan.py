@@ -18,8 +18,7 @@ from typing import Any
 
 import pytest
 
-from jobcenter_tui.domain.eligibility import build_config, evaluate, low_income, parse_llsil_csv
-from jobcenter_tui.domain.eligibility import rules
+from jobcenter_tui.domain.eligibility import build_config, evaluate, low_income, parse_llsil_csv, rules
 from jobcenter_tui.domain.record import parse_record
 from tests.eligibility_records import AS_OFS, LLSIL_CSV, random_record
 
@@ -79,13 +78,13 @@ def test_remembered_answers_equal_fresh_ones(variant: int) -> None:
     kept = build_config(data, switches=switches, llsil=llsil)
     compared = 0
     for n, as_of in enumerate(AS_OFS):
-        for raw in _records(100 * variant + n, as_of, 16):
+        for raw in _records(100 * variant + n, as_of, 20):
             rec = parse_record(raw, None)
             fresh = build_config(data, switches=switches, llsil=llsil)
             assert evaluate(rec, as_of, kept) == evaluate(rec, as_of, fresh), raw
             assert low_income(rec, as_of, kept) == low_income(rec, as_of, build_config(data, switches=switches, llsil=llsil))
             compared += 1
-    assert compared == len(AS_OFS) * 16 * (1 + len(PATHS)) and len(PATHS) > 50
+    assert compared == len(AS_OFS) * 20 * (1 + len(PATHS)) and len(PATHS) > 50
     assert len(kept.plans) == len(AS_OFS)  # one plan per date, reused by every record of that date
 
 
@@ -121,3 +120,43 @@ def test_remembering_leaves_the_configuration_as_it_was() -> None:
     evaluate(parse_record(_records(3, AS_OFS[0], 1)[0], None), AS_OFS[0], used)
     assert used.plans and not unused.plans
     assert used == unused and repr(used) == repr(unused) and used.version == unused.version
+
+
+def _quiet(as_of: date, age: int, **parts: dict[str, Any]) -> dict[str, Any]:
+    """A seeker who answers every question "no" and earns $60,000, with ``parts`` changed."""
+    flags = ("tanf", "snap", "ssi", "general_assistance", "refugee_cash_assistance", "free_reduced_lunch", "high_poverty_area")
+    rec: dict[str, Any] = {
+        "first_name": "Ada", "last_name": "Lee", "date_of_birth": as_of.replace(year=as_of.year - age, day=1).isoformat(),
+        "sex": "female", "authorized_to_work": True, "disability": False, "address": {"state": "KS"},
+        "veteran": {"status": "none"}, "education": {"highest_level": "hs_diploma", "school_status": "not_attending_graduate"},
+        "employment": {"weeks_unemployed": 0},
+        "income": {"family_size": 1, "annual_family_income": 60000, "annual_individual_income": 60000, **dict.fromkeys(flags, False)},
+        "barriers": dict.fromkeys(("homeless", "runaway", "foster_care", "offender", "released_from_incarceration_within_12_months",
+                                   "pregnant_or_parenting", "basic_skills_deficient", "english_language_learner",
+                                   "needs_additional_assistance"), False),
+    }
+    for name, changes in parts.items():
+        rec[name] = {**rec[name], **changes}
+    return rec
+
+
+def test_pairs_that_differ_in_an_answer_only_some_paths_read() -> None:
+    """Two seekers alike but for one answer that decides: the second never gets the first's answer."""
+    as_of = AS_OFS[0]
+    veteran = {"status": "veteran", "active_duty_days": 400, "discharge": "honorable", "disabled_veteran": False,
+               "special_disabled_veteran": False, "transitioning_service_member": False}
+    pairs = [
+        ("JVSG", _quiet(as_of, 40, veteran={**veteran, "separation_date": (as_of - timedelta(days=100)).isoformat()},
+                        employment={"weeks_unemployed": 30}),
+         _quiet(as_of, 40, veteran={**veteran, "separation_date": (as_of - timedelta(days=2000)).isoformat()},
+                employment={"weeks_unemployed": 30})),
+        ("WIOA_YOUTH", _quiet(as_of, 24, barriers={"basic_skills_deficient": True},
+                              income={"annual_family_income": 60000}),
+         _quiet(as_of, 24, barriers={"basic_skills_deficient": True},
+                income={"annual_family_income": 9000})),
+    ]
+    for program, first, second in pairs:
+        kept = build_config(DATA)
+        one, two = (evaluate(parse_record(r, None), as_of, kept) for r in (first, second))
+        assert one.program(program).status != two.program(program).status, program  # the answer decides
+        assert two == evaluate(parse_record(second, None), as_of, build_config(DATA)), program
