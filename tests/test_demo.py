@@ -156,3 +156,11 @@ def test_demo_writer_stores_rows_as_a_core_insert_does(tmp_path: Path, monkeypat
                                       ("seeker_name_fts", ["last_name"]), ("seeker_occupation", ["soc_code"]))])
         con.close()
     assert dumps[0] == dumps[1] and len(dumps[0][0]) == 200 and len(dumps[0][3]) == 200
+
+
+def test_demo_places_postings_where_the_zip_table_does() -> None:
+    from jobcenter_tui.db.geo import zip_point
+    from jobcenter_tui.services.demo import OFFICES, RELATED_POSTINGS, _zip_point
+
+    zips = {z for _, z, _ in OFFICES.values()} | {p[2] for p in RELATED_POSTINGS}
+    assert all(_zip_point(z) == zip_point(z) is not None for z in zips)

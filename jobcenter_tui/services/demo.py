@@ -22,9 +22,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Integer, delete, func, insert, text
+from sqlalchemy import JSON, Boolean, Connection, Integer, delete, func, insert, text
 from sqlmodel import SQLModel, col, select
 
 from jobcenter_tui.db.models import (
@@ -340,15 +341,13 @@ class DemoService:
     # --- pieces --------------------------------------------------------------------------------
 
     def _employers(self, rng: random.Random, pools: _Pools, today: date, count: int) -> tuple[int, int]:
-        from jobcenter_tui.db.geo import zip_point
-
         postings = 0
         feins: set[str] = set()
         with self._s.db.session(write=True) as session:
             for i in range(count):
                 office = rng.choice(list(OFFICES))
                 city, zip_code, _ = OFFICES[office]
-                point = zip_point(zip_code)  # every posting is placed on the map
+                point = _zip_point(zip_code)  # every posting is placed on the map
                 fein = _fein(rng)
                 while fein in feins:
                     fein = _fein(rng)
@@ -436,7 +435,6 @@ class DemoService:
     def _job_activity(self, rng: random.Random, today: date) -> dict[str, int]:
         """Postings near the offices in related occupations (same broad or minor group, other towns), every
         posting placed on the map, and leads, referrals in every status and introductions with their services."""
-        from jobcenter_tui.db.geo import zip_point
         from jobcenter_tui.domain.jobs import REFERRAL_STATUSES
 
         def new_id() -> str:
@@ -450,7 +448,7 @@ class DemoService:
                 emp = employers[i % len(employers)]
                 low = rng.choice([16, 18, 21, 24])
                 posted = today - timedelta(days=rng.randint(0, 20))
-                point = zip_point(zip_code)
+                point = _zip_point(zip_code)
                 session.add(JobPosting(
                     latitude=point[0] if point else None, longitude=point[1] if point else None,
                     id=new_id(), employer_id=emp.id, title=title, soc_code=soc,
@@ -610,6 +608,19 @@ def _fein(rng: random.Random) -> str:
     return f"{prefix:02d}{serial:07d}"
 
 
+@lru_cache(maxsize=64)
+def _zip_point(zip_code: str) -> tuple[float, float] | None:
+    """``db.geo.zip_point`` for the demo's few ZIPs, looked up one by one: the whole ZIP table (about 150 MB
+    in memory) is never loaded by a demo run (tests/test_demo.py checks both agree)."""
+    import zipcodes
+
+    found = zipcodes.matching(zip_code)
+    try:
+        return (float(found[0]["lat"]), float(found[0]["long"])) if found else None
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def _years_before(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year - years)
@@ -711,8 +722,14 @@ class _Writer:
             quote = self._dialect.identifier_preparer.quote
             sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
                    f"VALUES ({', '.join('?' for _ in columns)})")
-            processors = [(i, p) for i, c in enumerate(columns)
-                          if (p := c.type.dialect_impl(self._dialect).bind_processor(self._dialect)) is not None]
+            processors = []
+            for i, c in enumerate(columns):
+                process = c.type.dialect_impl(self._dialect).bind_processor(self._dialect)
+                if process is None or isinstance(c.type, Boolean):  # sqlite3 binds a bool as the integer 0/1 itself
+                    continue
+                if not isinstance(c.type, JSON):  # dates, times, money repeat: each distinct value converted once
+                    process = _remembered(process)
+                processors.append((i, process))
             plan = self._plans[table.name] = (sql, [c.name for c in columns], processors)
         return plan
 
@@ -732,6 +749,22 @@ class _Writer:
                 values[i] = None if value is _ABSENT else process(value)
             params.append([None if v is _ABSENT else v for v in values])
         conn.connection.driver_connection.executemany(sql, params)
+
+
+def _remembered(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A bind processor (a pure function of its value) that converts each distinct value once."""
+    seen: dict[Any, Any] = {}
+
+    def remembered(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            if len(seen) > 20_000:  # flat memory: forget, start again
+                seen.clear()
+            out = seen[value] = process(value)
+            return out
+
+    return remembered
 
 
 _ABSENT = object()  # a column a row leaves out: NULL (a JSON column's None is JSON null, as in a Core insert)
