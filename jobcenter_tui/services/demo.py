@@ -661,7 +661,7 @@ _MONEY_COLUMNS = frozenset({"income_annual_family_income", "income_annual_indivi
 def seeker_columns(rec: dict[str, Any], keyring: Keyring) -> dict[str, Any]:
     """The job_seeker row of a demo record, as ``record_columns(parse_record(rec))`` makes it, without
     validating: the generator only writes valid records (tests/test_demo.py checks both agree)."""
-    cols = dict.fromkeys(_SEEKER_COLUMNS)
+    cols: dict[str, Any] = dict.fromkeys(_SEEKER_COLUMNS)
     for key, value in rec.items():
         section = _SECTION_COLUMN.get(key)
         if section is not None:
@@ -704,7 +704,7 @@ class _Writer:
         """A bigger page cache while the demo is built (its random-key indexes outgrow the default 2 MB);
         journal and synchronous stay as they are, so every committed chunk is as safe as any write."""
         if self._sqlite:
-            raw = conn.connection.driver_connection
+            raw: Any = conn.connection.driver_connection
             if self._pragmas is None:
                 self._pragmas = (raw, raw.execute("PRAGMA cache_size").fetchone()[0])
             raw.execute(f"PRAGMA cache_size=-{BUILD_CACHE_KIB}")
@@ -748,7 +748,8 @@ class _Writer:
                 value = values[i]
                 values[i] = None if value is _ABSENT else process(value)
             params.append([None if v is _ABSENT else v for v in values])
-        conn.connection.driver_connection.executemany(sql, params)
+        raw: Any = conn.connection.driver_connection
+        raw.executemany(sql, params)
 
 
 def _remembered(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
