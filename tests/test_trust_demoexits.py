@@ -70,7 +70,7 @@ def _half_build(monkeypatch: pytest.MonkeyPatch, clock) -> None:  # type: ignore
     services = open_services(password_hasher=FAST_HASHER, clock=clock)
     try:
         with monkeypatch.context() as m:
-            m.setattr(DemoService, "_cases", die)
+            m.setattr(DemoService, "_job_activity", die)
             with pytest.raises(Killed):
                 services.demo.seed(system_actor(), seekers=40, seed=3)
         assert services.demo.state() == HALF_BUILT and not services.demo.is_demo_store()

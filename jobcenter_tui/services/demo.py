@@ -13,6 +13,7 @@ empty or recognised as half-built. A half-built store holds demo rows only (no a
 
 from __future__ import annotations
 
+import math
 import os
 import random
 import uuid
@@ -21,9 +22,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, insert, text
+from sqlalchemy import JSON, Boolean, Connection, Integer, delete, func, insert, text
 from sqlmodel import SQLModel, col, select
 
 from jobcenter_tui.db.models import (
@@ -43,10 +45,11 @@ from jobcenter_tui.db.models import (
 )
 from jobcenter_tui.domain.employers import VALID_FEIN_PREFIXES
 from jobcenter_tui.domain.permissions import Actor
-from jobcenter_tui.domain.record import parse_record
+from jobcenter_tui.domain.ssn import Ssn
 from jobcenter_tui.services.audit import AuditEvent, append_audit_events
+from jobcenter_tui.services.crypto import Keyring
 from jobcenter_tui.services.errors import ServiceError
-from jobcenter_tui.services.seeker_mapping import record_columns
+from jobcenter_tui.services.seeker_mapping import SECTION_COLUMNS
 
 if TYPE_CHECKING:
     from jobcenter_tui.services import Services
@@ -67,6 +70,8 @@ DEMO_TABLES = frozenset({
     "staff", "staff_role", "employer", "employer_contact", "job_posting", "job_seeker", "enrollment",
     "enrollment_status_change", "service", "resume", "referral", "job_lead", "introduction",
 })
+CHUNK = 5000  # seekers (with their cases and resumes) written per transaction while building
+BUILD_CACHE_KIB = 64 * 1024  # SQLite page cache while building (the default is 2 MB)
 CLEAR_BATCH = 5000  # rows deleted per transaction when clearing a half-built store
 PG_DEMO_LOCK = 727365  # advisory lock id held by a demo run on PostgreSQL
 
@@ -161,6 +166,7 @@ class _Pools:
         fake.seed_instance(seed)
         self.female = [fake.first_name_female() for _ in range(600)]
         self.male = [fake.first_name_male() for _ in range(600)]
+        self.first = self.female + self.male
         self.last = [fake.last_name() for _ in range(2500)]
         self.streets = [fake.street_address() for _ in range(1500)]
         self.companies = [fake.company() for _ in range(800)]
@@ -313,9 +319,8 @@ class DemoService:
                 session.add(StaffRole(staff_id=staff.id, role=acct.role))
 
         employers, postings = self._employers(rng, pools, today, max(8, seekers // 250))
-        seeker_ids = self._seekers(rng, pools, today, now, seekers, progress)
-        enrollments, records = self._cases(rng, today, seeker_ids)
-        resumes, published = self._resumes(random.Random(f"resumes:{seed}"), pools, today, seeker_ids)
+        made = self._people(rng, seed, pools, today, now, seekers, progress)
+        enrollments, records, resumes, published = made
         jobs = self._job_activity(random.Random(seed * 31 + 9), today)  # its own generator: the rest stays as it was
         postings += jobs["postings"]
         with self._s.unit(actor, write=True) as session:  # last: the audit rows and the mark of a complete store
@@ -342,6 +347,7 @@ class DemoService:
             for i in range(count):
                 office = rng.choice(list(OFFICES))
                 city, zip_code, _ = OFFICES[office]
+                point = _zip_point(zip_code)  # every posting is placed on the map
                 fein = _fein(rng)
                 while fein in feins:
                     fein = _fein(rng)
@@ -356,7 +362,7 @@ class DemoService:
                 session.add(emp)
                 session.add(EmployerContact(
                     id=str(uuid.UUID(int=rng.getrandbits(128), version=4)), employer_id=emp.id,
-                    name=f"{rng.choice(pools.female + pools.male)} {rng.choice(pools.last)}", title="Hiring Manager",
+                    name=f"{rng.choice(pools.first)} {rng.choice(pools.last)}", title="Hiring Manager",
                     phone=f"785555{rng.randint(0, 9999):04d}", email=f"hr{i}@{rng.choice(pools.domains)}",
                 ))
                 for _ in range(rng.randint(1, 4)):
@@ -365,6 +371,7 @@ class DemoService:
                     posted = today - timedelta(days=rng.randint(0, 60))
                     session.add(JobPosting(
                         id=str(uuid.UUID(int=rng.getrandbits(128), version=4)), employer_id=emp.id, title=title,
+                        latitude=point[0] if point else None, longitude=point[1] if point else None,
                         soc_code=soc, description=f"{title} wanted at {emp.name}.", city=city, state="KS",
                         zip=zip_code, wage_min=Decimal(low), wage_max=Decimal(low + rng.randint(2, 8)), wage_unit="hour",
                         job_type=rng.choice(["full_time", "full_time", "part_time", "temporary"]),
@@ -375,64 +382,59 @@ class DemoService:
                     postings += 1
         return count, postings
 
-    def _resumes(self, rng: random.Random, pools: _Pools, today: date,
-                 seekers: list[tuple[str, str, str]]) -> tuple[int, int]:
-        """Resumes for about 40% of staff-assisted seekers (on their desired occupation), most published;
-        some have a second, draft version. From their own random stream, so the rest of the demo is unchanged."""
-        from jobcenter_tui.services.resumes import contact_from_record
+    def _people(self, rng: random.Random, seed: int, pools: _Pools, today: date, now: datetime, count: int,
+                progress: Callable[[int, int], None] | None) -> tuple[int, int, int, int]:
+        """Job seekers with their enrollments, services and resumes, CHUNK seekers per transaction.
 
-        chosen = [sid for sid, account, _ in seekers if account == "staff_assisted" and rng.random() < 0.4]
-        rows: list[dict[str, Any]] = []
-        published = 0
-        with self._s.db.session() as session:
-            for start in range(0, len(chosen), 500):
-                ids = chosen[start:start + 500]
-                by_id = {r.id: r for r in session.exec(select(JobSeeker).where(JobSeeker.id.in_(ids))).all()}  # type: ignore[attr-defined]
-                for sid in ids:
-                    seeker = by_id[sid]
-                    wanted = (seeker.preferences_desired_occupations or [{}])[0]
-                    soc, title = wanted.get("soc_code") or "43-9061", wanted.get("title") or "Office Clerks, General"
-                    job = title.split(",")[0].removesuffix("s")  # "Welders, Cutters, …" → "Welder"
-                    skills, license_ = RESUME_SKILLS.get(soc[:2], (["Teamwork", "Reliability", "Customer service"], None))
-                    year = today.year - rng.randint(1, 6)
-                    jobs = []
-                    for n in range(rng.randint(1, 3)):
-                        end = year - n * rng.randint(2, 5)
-                        jobs.append({"employer": rng.choice(pools.companies), "title": job,
-                                     "soc": soc, "start": str(end - rng.randint(1, 6)), "end": str(end) if n or rng.random() < 0.7 else None,
-                                     "duties": "; ".join(rng.sample(skills, min(2, len(skills))))})
-                    school = EDUCATION_WORDS.get(seeker.education_highest_level or "hs_diploma")
-                    contact = contact_from_record(seeker)
-                    at = _at(today - timedelta(days=rng.randint(1, 200)))
-                    base = {
-                        "version": 1, "seeker_id": sid, "objective": f"Full-time work as {'an' if job[0] in 'AEIOU' else 'a'} {job.lower()}.",
-                        "contact": contact, "work_history": jobs,
-                        "education": [{"school": f"{seeker.address_city or 'Topeka'} High School" if school == "High school diploma"
-                                       else "Washburn Institute of Technology", "credential": school, "year": str(year - 10)}]
-                                     if school else [],
-                        "skills": rng.sample(skills, min(len(skills), rng.randint(3, 5))),
-                        "certifications": [{"name": license_, "issuer": None, "year": str(year - 2)}] if license_ else [],
-                        "references": [{"name": f"{rng.choice(pools.female + pools.male)} {rng.choice(pools.last)}",
-                                        "relationship": "Former supervisor", "contact": f"785-555-{rng.randint(0, 9999):04d}"}],
-                        "additional": None, "source_document_id": None, "created_at": at, "updated_at": at,
-                    }
-                    is_published = rng.random() < 0.7
-                    published += is_published
-                    rows.append({**base, "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                                 "title": f"{job} resume", "status": "active" if is_published else "draft",
-                                 "published": is_published})
-                    if rng.random() < 0.2:
-                        rows.append({**base, "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                                     "title": "General resume", "status": "draft", "published": False,
-                                     "objective": "Steady full-time work close to home."})
-        with self._s.db.session(write=True) as session:
-            for chunk in range(0, len(rows), 5000):
-                session.execute(insert(Resume), rows[chunk:chunk + 5000])
-        return len(rows), published
+        Streamed: only one chunk is ever in memory, so a million seekers take no more memory than a
+        thousand. Each kind of row has its own random stream, consumed in seeker order, so the store
+        does not depend on the chunk size. The FTS and occupation triggers index the rows as they go in.
+        """
+        ssns = _Ssns(random.Random(f"ssn:{seed}"))
+        cases_rng, resumes_rng = random.Random(f"cases:{seed}"), random.Random(f"resumes:{seed}")
+        youth_after = _years_before(today, 25)
+        writer = _Writer(self._s.db.engine.dialect)
+        keyring = self._s.keyring
+        totals = [0, 0, 0, 0]  # enrollments, services, resumes, published resumes
+        done = 0
+        while done < count:
+            seekers: list[dict[str, Any]] = []
+            enrollments: list[dict[str, Any]] = []
+            changes: list[dict[str, Any]] = []
+            records: list[dict[str, Any]] = []
+            resumes: list[dict[str, Any]] = []
+            for _ in range(min(CHUNK, count - done)):
+                rec = self._record(rng, pools, today, ssns)
+                cols = seeker_columns(rec, keyring)
+                activity = now - timedelta(days=rng.randint(0, 400), minutes=rng.randint(0, 600))
+                cols.update(version=1, created_at=activity, created_by="demo", updated_at=activity,
+                            updated_by="demo", last_activity_at=activity)
+                seekers.append(cols)
+                if cols["account_type"] != "staff_assisted":
+                    continue
+                kind = "dislocated" if "dislocation" in rec else (
+                    "youth" if cols["education_school_status"] and cols["date_of_birth"] > youth_after else "other")
+                _case(cases_rng, today, cols["id"], kind, enrollments, changes, records)
+                if resumes_rng.random() < 0.4:
+                    totals[3] += _resume(resumes_rng, pools, today, cols, resumes)
+            with self._s.db.session(write=True) as session:
+                conn = session.connection()
+                writer.build_pragmas(conn)
+                for table, rows in ((JobSeeker, seekers), (Enrollment, enrollments), (EnrollmentStatusChange, changes),
+                                    (ServiceRecord, records), (Resume, resumes)):
+                    writer.insert(conn, table, rows)
+            done += len(seekers)
+            totals[0] += len(enrollments)
+            totals[1] += len(records)
+            totals[2] += len(resumes)
+            if progress:
+                progress(done, count)
+        writer.done()
+        return totals[0], totals[1], totals[2], totals[3]
+
     def _job_activity(self, rng: random.Random, today: date) -> dict[str, int]:
         """Postings near the offices in related occupations (same broad or minor group, other towns), every
         posting placed on the map, and leads, referrals in every status and introductions with their services."""
-        from jobcenter_tui.db.geo import zip_point
         from jobcenter_tui.domain.jobs import REFERRAL_STATUSES
 
         def new_id() -> str:
@@ -446,18 +448,15 @@ class DemoService:
                 emp = employers[i % len(employers)]
                 low = rng.choice([16, 18, 21, 24])
                 posted = today - timedelta(days=rng.randint(0, 20))
+                point = _zip_point(zip_code)
                 session.add(JobPosting(
+                    latitude=point[0] if point else None, longitude=point[1] if point else None,
                     id=new_id(), employer_id=emp.id, title=title, soc_code=soc,
                     description=JOB_WORDS.get(soc, f"{title} wanted at {emp.name}."), city=city, state="KS", zip=zip_code,
                     wage_min=Decimal(low), wage_max=Decimal(low + 6), wage_unit="hour", job_type="full_time", openings=2,
                     posted_date=posted, closing_date=posted + timedelta(days=45), status="active", visibility=visibility))
                 counts["postings"] += 1
             session.flush()
-            for posting in session.exec(select(JobPosting)).all():
-                point = zip_point(posting.zip)
-                if point is not None:
-                    posting.latitude, posting.longitude = point
-                    session.add(posting)
             active = session.exec(select(JobPosting).where(JobPosting.status == "active")
                                   .order_by(JobPosting.posted_date.desc(), JobPosting.id)).all()  # type: ignore[union-attr]
             by_soc: dict[str, list[JobPosting]] = {}
@@ -516,7 +515,8 @@ class DemoService:
                     session.execute(insert(table), rows)
         return counts
 
-    def _record(self, rng: random.Random, pools: _Pools, today: date, used: set[str]) -> dict[str, Any]:
+    def _record(self, rng: random.Random, pools: _Pools, today: date, used: set[str] | Callable[[], str]) -> dict[str, Any]:
+        """One demo record in the record layout. ``used``: the SSNs given so far (a set), or an ``_Ssns``."""
         situation = rng.choices([s for s, _ in SITUATIONS], weights=[w for _, w in SITUATIONS])[0]
         female = rng.random() < 0.5
         first = rng.choice(pools.female if female else pools.male)
@@ -551,7 +551,7 @@ class DemoService:
         if rng.random() < 0.04:
             rec["ssn_not_provided"] = True
         elif staff_assisted or rng.random() < 0.5:
-            rec["ssn"] = _ssn(rng, used)
+            rec["ssn"] = _ssn(rng, used) if isinstance(used, set) else used()
         if not staff_assisted:
             for key in ("veteran", "disability", "hispanic_latino", "race"):
                 rec.pop(key, None)
@@ -598,84 +598,6 @@ class DemoService:
             rec["employment"] = {"status": "employed", "ui_status": "not_claimant"}
         return rec
 
-    def _seekers(self, rng: random.Random, pools: _Pools, today: date, now: datetime, count: int,
-                 progress: Callable[[int, int], None] | None) -> list[tuple[str, str, str]]:
-        used: set[str] = set()
-        keyring = self._s.keyring
-        out: list[tuple[str, str, str]] = []  # (id, account_type, situation key: dislocated/youth/other)
-        batch_size = 2000
-        done = 0
-        while done < count:
-            rows = []
-            for _ in range(min(batch_size, count - done)):
-                rec = parse_record(self._record(rng, pools, today, used), today)
-                cols = record_columns(rec, keyring)
-                activity = now - timedelta(days=rng.randint(0, 400), minutes=rng.randint(0, 600))
-                cols.update(id=rec.id, version=1, created_at=activity, created_by="demo", updated_at=activity,
-                            updated_by="demo", last_activity_at=activity)
-                rows.append(cols)
-                kind = "dislocated" if rec.dislocation else ("youth" if rec.education and rec.education.school_status
-                                                             and rec.date_of_birth > today.replace(year=today.year - 25) else "other")
-                out.append((rec.id or "", rec.account_type or "staff_assisted", kind))
-            with self._s.db.session(write=True) as session:
-                session.execute(insert(JobSeeker), rows)
-            done += len(rows)
-            if progress:
-                progress(done, count)
-        return out
-
-    def _cases(self, rng: random.Random, today: date, seekers: list[tuple[str, str, str]]) -> tuple[int, int]:
-        enrollments: list[dict[str, Any]] = []
-        changes: list[dict[str, Any]] = []
-        records: list[dict[str, Any]] = []  # service records
-
-        def new_id() -> str:
-            return str(uuid.UUID(int=rng.getrandbits(128), version=4))
-
-        for seeker_id, account_type, kind in seekers:
-            if account_type != "staff_assisted" or rng.random() > 0.35:
-                continue
-            program = {"dislocated": "WIOA_DW", "youth": "WIOA_YOUTH"}.get(kind, rng.choice(["WP", "WP", "WIOA_ADULT"]))
-            status = rng.choices(["pending", "open", "closed"], weights=[15, 60, 25])[0]
-            start = today - timedelta(days=rng.randint(10, 300))
-            eid = new_id()
-            row: dict[str, Any] = {
-                "id": eid, "version": 1, "seeker_id": seeker_id, "program": program, "status": status,
-                "youth_category": ("OSY" if rng.random() < 0.6 else "ISY") if program == "WIOA_YOUTH" else None,
-                "attested_by": "casemgr", "attested_at": _at(start),
-                "participation_date": None, "exit_date": None, "exit_reason": None, "closed_by": None,
-                "created_at": _at(start), "created_by": "casemgr",
-                "eligibility_snapshot": None, "attestation": {"documents": ["proof_of_identity"], "note": "demo data"},
-                "determination_id": None,
-            }
-            changes.append({"enrollment_id": eid, "from_status": None, "to_status": "pending",
-                            "at": row["created_at"], "by": "casemgr", "reason": "enrolled (demo)"})
-            if status != "pending":
-                row["participation_date"] = start
-                changes.append({"enrollment_id": eid, "from_status": "pending", "to_status": "open",
-                                "at": _at(start), "by": "casemgr", "reason": "first participation service"})
-                day = start
-                for code in ["B01", "B02"] + rng.sample(["B03", "B07", "I01", "I03", "T01", "U01"], rng.randint(0, 3)):
-                    records.append({"id": new_id(), "version": 1, "seeker_id": seeker_id, "enrollment_id": eid, "code": code,
-                                    "status": "completed", "start_date": day, "end_date": day, "staff": "casemgr",
-                                    "provider": None, "notes": None, "cost": None, "gap_reason": None,
-                                    "created_at": _at(day)})
-                    day = day + timedelta(days=rng.randint(1, 20))
-                if status == "closed":
-                    last = records[-1]["end_date"]
-                    row.update(exit_date=last, exit_reason=rng.choice(["completed", "other"]), closed_by="casemgr")
-                    changes.append({"enrollment_id": eid, "from_status": "open", "to_status": "closed",
-                                    "at": _at(last), "by": "casemgr", "reason": "exit"})
-            enrollments.append(row)
-        with self._s.db.session(write=True) as session:
-            for chunk in range(0, len(enrollments), 5000):
-                session.execute(insert(Enrollment), enrollments[chunk:chunk + 5000])
-            for chunk in range(0, len(changes), 5000):
-                session.execute(insert(EnrollmentStatusChange), changes[chunk:chunk + 5000])
-            for chunk in range(0, len(records), 5000):
-                session.execute(insert(ServiceRecord), records[chunk:chunk + 5000])
-        return len(enrollments), len(records)
-
 
 def _fein(rng: random.Random) -> str:
     """A FEIN with a prefix the IRS assigns (an unassigned one moves to the next valid prefix, so the
@@ -684,3 +606,256 @@ def _fein(rng: random.Random) -> str:
     while f"{prefix:02d}" not in VALID_FEIN_PREFIXES:
         prefix = prefix % 99 + 1
     return f"{prefix:02d}{serial:07d}"
+
+
+@lru_cache(maxsize=64)
+def _zip_point(zip_code: str) -> tuple[float, float] | None:
+    """``db.geo.zip_point`` for the demo's few ZIPs, looked up one by one: the whole ZIP table (about 150 MB
+    in memory) is never loaded by a demo run (tests/test_demo.py checks both agree)."""
+    import zipcodes
+
+    found = zipcodes.matching(zip_code)
+    try:
+        return (float(found[0]["lat"]), float(found[0]["long"])) if found else None
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+class _Ssns:
+    """Unique, valid SSNs without remembering the ones given: the n-th is a fixed permutation (an affine
+    map modulo the number of valid SSNs) of n, so memory stays flat however many seekers there are."""
+
+    _AREAS = [a for a in range(1, 900) if a != 666]
+    _SPACE = len(_AREAS) * 99 * 9999
+
+    def __init__(self, rng: random.Random) -> None:
+        while True:
+            self._step = rng.randrange(self._SPACE // 3, self._SPACE)
+            if math.gcd(self._step, self._SPACE) == 1:
+                break
+        self._offset = rng.randrange(self._SPACE)
+        self._n = 0
+
+    def __call__(self) -> str:
+        x = (self._step * self._n + self._offset) % self._SPACE
+        self._n += 1
+        x, serial = divmod(x, 9999)
+        area, group = divmod(x, 99)
+        return f"{self._AREAS[area]:03d}-{group + 1:02d}-{serial + 1:04d}"
+
+
+_SEEKER_COLUMNS = [c.name for c in JobSeeker.__table__.columns if c.name != "pk"]  # type: ignore[attr-defined]
+_SECTION_COLUMN = {section: dict(fields) for section, fields in SECTION_COLUMNS.items()}
+_DATE_COLUMNS = frozenset({"date_of_birth", "veteran_separation_date", "dislocation_date", "taa_separation_date"})
+_MONEY_COLUMNS = frozenset({"income_annual_family_income", "income_annual_individual_income",
+                            "preferences_desired_hourly_wage"})
+
+
+def seeker_columns(rec: dict[str, Any], keyring: Keyring) -> dict[str, Any]:
+    """The job_seeker row of a demo record, as ``record_columns(parse_record(rec))`` makes it, without
+    validating: the generator only writes valid records (tests/test_demo.py checks both agree)."""
+    cols: dict[str, Any] = dict.fromkeys(_SEEKER_COLUMNS)
+    for key, value in rec.items():
+        section = _SECTION_COLUMN.get(key)
+        if section is not None:
+            for field, item in value.items():
+                cols[section[field]] = item
+        elif key == "ssn":
+            ssn = Ssn(value)
+            cols["ssn_cipher"] = keyring.encrypt(ssn)
+            cols["ssn_index"] = keyring.blind_index(ssn)
+            cols["ssn_last4_index"] = keyring.last4_index(ssn.last4)
+        elif key == "phone":
+            cols["phone"] = value.replace("-", "")
+        elif key == "email":
+            cols["email"], cols["email_lower"] = value, value.lower()
+        else:
+            cols[key] = value
+    for column in _DATE_COLUMNS:
+        if cols[column] is not None:
+            cols[column] = date.fromisoformat(cols[column])
+    for column in _MONEY_COLUMNS:
+        if cols[column] is not None:
+            cols[column] = Decimal(cols[column])
+    if cols["account_type"] is None:
+        cols["account_type"] = "staff_assisted"
+    return cols
+
+
+class _Writer:
+    """Many rows of a table in one statement: on SQLite one ``executemany`` of ready tuples, each value put
+    in its stored form by the column type's own bind processor (so a row is stored exactly as a Core insert
+    stores it, without SQLAlchemy's per-row work); elsewhere a Core ``insert`` with the list of rows."""
+
+    def __init__(self, dialect: Any) -> None:
+        self._dialect = dialect
+        self._sqlite = dialect.name == "sqlite"
+        self._plans: dict[str, tuple[str, list[str], list[tuple[int, Any]]]] = {}
+        self._pragmas: Any = None
+
+    def build_pragmas(self, conn: Connection) -> None:
+        """A bigger page cache while the demo is built (its random-key indexes outgrow the default 2 MB);
+        journal and synchronous stay as they are, so every committed chunk is as safe as any write."""
+        if self._sqlite:
+            raw: Any = conn.connection.driver_connection
+            if self._pragmas is None:
+                self._pragmas = (raw, raw.execute("PRAGMA cache_size").fetchone()[0])
+            raw.execute(f"PRAGMA cache_size=-{BUILD_CACHE_KIB}")
+
+    def done(self) -> None:
+        if self._pragmas is not None:
+            raw, size = self._pragmas
+            raw.execute(f"PRAGMA cache_size={int(size)}")
+
+    def _plan(self, table: Any) -> tuple[str, list[str], list[tuple[int, Any]]]:
+        plan = self._plans.get(table.name)
+        if plan is None:
+            columns = [c for c in table.columns if not (c.primary_key and c.autoincrement is True
+                                                         or (c.primary_key and isinstance(c.type, Integer)))]
+            quote = self._dialect.identifier_preparer.quote
+            sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
+                   f"VALUES ({', '.join('?' for _ in columns)})")
+            processors = []
+            for i, c in enumerate(columns):
+                process = c.type.dialect_impl(self._dialect).bind_processor(self._dialect)
+                if process is None or isinstance(c.type, Boolean):  # sqlite3 binds a bool as the integer 0/1 itself
+                    continue
+                if not isinstance(c.type, JSON):  # dates, times, money repeat: each distinct value converted once
+                    process = _remembered(process)
+                processors.append((i, process))
+            plan = self._plans[table.name] = (sql, [c.name for c in columns], processors)
+        return plan
+
+    def insert(self, conn: Connection, model: Any, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        table = model.__table__
+        if not self._sqlite:
+            conn.execute(insert(table), rows)
+            return
+        sql, names, processors = self._plan(table)
+        params = []
+        for row in rows:
+            values = [row.get(name, _ABSENT) for name in names]
+            for i, process in processors:
+                value = values[i]
+                values[i] = None if value is _ABSENT else process(value)
+            params.append([None if v is _ABSENT else v for v in values])
+        raw: Any = conn.connection.driver_connection
+        raw.executemany(sql, params)
+
+
+def _remembered(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A bind processor (a pure function of its value) that converts each distinct value once."""
+    seen: dict[Any, Any] = {}
+
+    def remembered(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            if len(seen) > 20_000:  # flat memory: forget, start again
+                seen.clear()
+            out = seen[value] = process(value)
+            return out
+
+    return remembered
+
+
+_ABSENT = object()  # a column a row leaves out: NULL (a JSON column's None is JSON null, as in a Core insert)
+
+
+class _Contact(dict[str, Any]):
+    """A column dict read like a row (``contact_from_record`` reads attributes)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return self.get(name)
+
+
+def _new_id(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def _case(rng: random.Random, today: date, seeker_id: str, kind: str, enrollments: list[dict[str, Any]],
+          changes: list[dict[str, Any]], records: list[dict[str, Any]]) -> None:
+    """About a third of staff-assisted seekers have an enrollment, its status history and its services."""
+    if rng.random() > 0.35:
+        return
+    program = {"dislocated": "WIOA_DW", "youth": "WIOA_YOUTH"}.get(kind) or rng.choice(["WP", "WP", "WIOA_ADULT"])
+    status = rng.choices(["pending", "open", "closed"], weights=[15, 60, 25])[0]
+    start = today - timedelta(days=rng.randint(10, 300))
+    eid = _new_id(rng)
+    row: dict[str, Any] = {
+        "id": eid, "version": 1, "seeker_id": seeker_id, "program": program, "status": status,
+        "youth_category": ("OSY" if rng.random() < 0.6 else "ISY") if program == "WIOA_YOUTH" else None,
+        "attested_by": "casemgr", "attested_at": _at(start),
+        "participation_date": None, "exit_date": None, "exit_reason": None, "closed_by": None,
+        "created_at": _at(start), "created_by": "casemgr",
+        "eligibility_snapshot": None, "attestation": {"documents": ["proof_of_identity"], "note": "demo data"},
+        "determination_id": None,
+    }
+    changes.append({"enrollment_id": eid, "from_status": None, "to_status": "pending",
+                    "at": row["created_at"], "by": "casemgr", "reason": "enrolled (demo)"})
+    if status != "pending":
+        row["participation_date"] = start
+        changes.append({"enrollment_id": eid, "from_status": "pending", "to_status": "open",
+                        "at": _at(start), "by": "casemgr", "reason": "first participation service"})
+        day = start
+        for code in ["B01", "B02"] + rng.sample(["B03", "B07", "I01", "I03", "T01", "U01"], rng.randint(0, 3)):
+            records.append({"id": _new_id(rng), "version": 1, "seeker_id": seeker_id, "enrollment_id": eid, "code": code,
+                            "status": "completed", "start_date": day, "end_date": day, "staff": "casemgr",
+                            "provider": None, "notes": None, "cost": None, "gap_reason": None,
+                            "created_at": _at(day)})
+            day = day + timedelta(days=rng.randint(1, 20))
+        if status == "closed":
+            last = records[-1]["end_date"]
+            row.update(exit_date=last, exit_reason=rng.choice(["completed", "other"]), closed_by="casemgr")
+            changes.append({"enrollment_id": eid, "from_status": "open", "to_status": "closed",
+                            "at": _at(last), "by": "casemgr", "reason": "exit"})
+    enrollments.append(row)
+
+
+def _resume(rng: random.Random, pools: _Pools, today: date, seeker: dict[str, Any], rows: list[dict[str, Any]]) -> bool:
+    """A resume on the seeker's desired occupation, most published; some have a second, draft version.
+    Returns whether the first is published."""
+    from jobcenter_tui.services.resumes import contact_from_record
+
+    wanted = (seeker["preferences_desired_occupations"] or [{}])[0]
+    soc, title = wanted.get("soc_code") or "43-9061", wanted.get("title") or "Office Clerks, General"
+    job = title.split(",")[0].removesuffix("s")  # "Welders, Cutters, …" → "Welder"
+    skills, license_ = RESUME_SKILLS.get(soc[:2], (["Teamwork", "Reliability", "Customer service"], None))
+    year = today.year - rng.randint(1, 6)
+    jobs = []
+    for n in range(rng.randint(1, 3)):
+        end = year - n * rng.randint(2, 5)
+        jobs.append({"employer": rng.choice(pools.companies), "title": job,
+                     "soc": soc, "start": str(end - rng.randint(1, 6)), "end": str(end) if n or rng.random() < 0.7 else None,
+                     "duties": "; ".join(rng.sample(skills, min(2, len(skills))))})
+    school = EDUCATION_WORDS.get(seeker["education_highest_level"] or "hs_diploma")
+    at = _at(today - timedelta(days=rng.randint(1, 200)))
+    base = {
+        "version": 1, "seeker_id": seeker["id"], "objective": f"Full-time work as {'an' if job[0] in 'AEIOU' else 'a'} {job.lower()}.",
+        "contact": contact_from_record(_Contact(seeker)),  # type: ignore[arg-type]
+        "work_history": jobs,
+        "education": [{"school": f"{seeker['address_city'] or 'Topeka'} High School" if school == "High school diploma"
+                       else "Washburn Institute of Technology", "credential": school, "year": str(year - 10)}]
+                     if school else [],
+        "skills": rng.sample(skills, min(len(skills), rng.randint(3, 5))),
+        "certifications": [{"name": license_, "issuer": None, "year": str(year - 2)}] if license_ else [],
+        "references": [{"name": f"{rng.choice(pools.first)} {rng.choice(pools.last)}",
+                        "relationship": "Former supervisor", "contact": f"785-555-{rng.randint(0, 9999):04d}"}],
+        "additional": None, "source_document_id": None, "created_at": at, "updated_at": at,
+    }
+    is_published = rng.random() < 0.7
+    rows.append({**base, "id": _new_id(rng), "title": f"{job} resume", "status": "active" if is_published else "draft",
+                 "published": is_published})
+    if rng.random() < 0.2:
+        rows.append({**base, "id": _new_id(rng), "title": "General resume", "status": "draft", "published": False,
+                     "objective": "Steady full-time work close to home."})
+    return is_published
