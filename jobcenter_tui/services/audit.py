@@ -112,7 +112,7 @@ def append_audit_events(session: Session, actor: Actor | None, events: list[Audi
         })
         head.known[prev_id] = digest
         prev = digest
-    session.execute(insert(AuditEntry), rows)
+    session.execute(insert(AuditEntry.__table__), rows)
     head.last_id, head.last_hash = prev_id, prev
 
 

@@ -328,13 +328,13 @@ class SeekerService:
                                       "determination": determinations[-1]["id"]}))
             out.updated += 1
         if creates:
-            session.execute(insert(JobSeeker), creates)
+            session.execute(insert(JobSeeker.__table__), creates)
         session.flush()
         if determinations:  # demographics changed: eligibility is re-run and kept
             first = next_sequence(session)
             for i, det in enumerate(determinations):
                 det["sequence"] = first + i
-            session.execute(insert(EligibilityDetermination), determinations)
+            session.execute(insert(EligibilityDetermination.__table__), determinations)
         append_audit_events(session, actor, events, at=now)
         return out
 
