@@ -8,9 +8,10 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from jobcenter_tui.db.bulk import insert_rows, table_of
 from jobcenter_tui.db.models import AuditEntry, EligibilityDetermination, JobSeeker, Staff, new_id
 from jobcenter_tui.domain.audit import diff_changes
 from jobcenter_tui.domain.eligibility import age_on, evaluate
@@ -328,13 +329,13 @@ class SeekerService:
                                       "determination": determinations[-1]["id"]}))
             out.updated += 1
         if creates:
-            session.execute(insert(JobSeeker.__table__), creates)
+            insert_rows(session.connection(), table_of(JobSeeker), creates)
         session.flush()
         if determinations:  # demographics changed: eligibility is re-run and kept
             first = next_sequence(session)
             for i, det in enumerate(determinations):
                 det["sequence"] = first + i
-            session.execute(insert(EligibilityDetermination.__table__), determinations)
+            insert_rows(session.connection(), table_of(EligibilityDetermination), determinations)
         append_audit_events(session, actor, events, at=now)
         return out
 
