@@ -75,19 +75,19 @@ def fresh_store(root: Path, case_managers: set[str]) -> Any:
     return services
 
 
-def ours(root: Path, data: bytes, case_managers: set[str]) -> tuple[float, int, Path]:
+def ours(root: Path, data: bytes, case_managers: set[str]) -> tuple[float, float, int, Path]:
     from jobcenter_tui.services import system_actor
 
     services = fresh_store(root, case_managers)
     try:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         summary = services.seekers.import_file(system_actor(), data, source="bench.jsonl")
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     finally:
         services.close()
     if summary.rejected or summary.busy:
         raise RuntimeError(f"the benchmark import refused lines: {summary.as_json()['rejected'][:3]}")
-    return elapsed, summary.created, root / "jobcenter.db"
+    return elapsed, cpu, summary.created, root / "jobcenter.db"
 
 
 def written_rows(db: Path, audit_after: int) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
@@ -105,7 +105,7 @@ def written_rows(db: Path, audit_after: int) -> dict[str, tuple[list[str], list[
 
 
 def raw(root: Path, rows: dict[str, tuple[list[str], list[tuple[Any, ...]]]], batch: int,
-        case_managers: set[str]) -> float:
+        case_managers: set[str]) -> tuple[float, float]:
     """The same rows through plain sqlite3 executemany, one transaction per ``batch`` seekers."""
     fresh_store(root, case_managers).close()
     conn = sqlite3.connect(root / "jobcenter.db", isolation_level=None)
@@ -124,34 +124,48 @@ def raw(root: Path, rows: dict[str, tuple[list[str], list[tuple[Any, ...]]]], ba
         step = (len(trows) + n_batches - 1) // n_batches if n_batches else 1
         per_batch[table] = [trows[i * step:(i + 1) * step] for i in range(n_batches)]
     sql = {t: f"INSERT INTO {t} ({', '.join(rows[t][0])}) VALUES ({', '.join('?' * len(rows[t][0]))})" for t in TABLES}
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for b in range(n_batches):
         conn.execute("BEGIN IMMEDIATE")
         for table in TABLES:
             conn.executemany(sql[table], per_batch[table][b])
         conn.execute("COMMIT")
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     conn.close()
-    return elapsed
+    return elapsed, cpu
 
 
-def measure(data: bytes, runs: int) -> tuple[list[float], list[float], int]:
-    """Records/s of ours and of raw, ``runs`` times each, interleaved."""
+def measure(data: bytes, runs: int) -> tuple[list[float], list[float], list[float], list[float], int]:
+    """Records/s of ours and of raw, ``runs`` times each, interleaved: by wall time, and by this
+    process's CPU time (steadier on a shared machine)."""
     from jobcenter_tui.services.seekers import IMPORT_BATCH
 
     case_managers = {json.loads(line).get("case_manager") for line in data.splitlines() if line.strip()} - {None}
-    ours_rates, raw_rates = [], []
+    ours_rates, raw_rates, ours_cpu, raw_cpu = [], [], [], []
     records = 0
     with tempfile.TemporaryDirectory(prefix="jobcenter-bench-import-") as tmp:
         for run in range(runs):
-            elapsed, records, db = ours(Path(tmp) / f"ours-{run}", data, case_managers)
+            elapsed, cpu, records, db = ours(Path(tmp) / f"ours-{run}", data, case_managers)
             ours_rates.append(records / elapsed)
+            ours_cpu.append(records / cpu)
             conn = sqlite3.connect(db)
             staff_audit = conn.execute("SELECT min(id) - 1 FROM audit_log WHERE action = 'seeker.create'").fetchone()[0]
             conn.close()
             rows = written_rows(db, staff_audit)
-            raw_rates.append(records / raw(Path(tmp) / f"raw-{run}", rows, IMPORT_BATCH, case_managers))
-    return ours_rates, raw_rates, records
+            elapsed, cpu = raw(Path(tmp) / f"raw-{run}", rows, IMPORT_BATCH, case_managers)
+            raw_rates.append(records / elapsed)
+            raw_cpu.append(records / cpu)
+    return ours_rates, raw_rates, ours_cpu, raw_cpu, records
+
+
+def _bound(best: float, raw_best: float) -> str:
+    """What holds the figure below the goal, in words."""
+    ours = ("ours adds the per-record Python work the import must do: validating the record (pydantic), "
+            "eligibility, the determination's and audit row's JSON, the keyed audit hash")
+    if raw_best < GOAL:
+        return (f"best {best:,.0f}/s; even a raw executemany of the same rows reaches only {raw_best:,.0f}/s here "
+                f"(SQLite's own work: ~90 columns, 10 indexes, the FTS and occupation triggers); {ours}")
+    return f"best {best:,.0f}/s against raw {raw_best:,.0f}/s: {ours}"
 
 
 def _spread(rates: list[float]) -> str:
@@ -162,7 +176,7 @@ def figures(home: Path, seekers: int, runs: int = 3) -> list[Figure]:
     out = []
     for size in sorted({min(seekers, 20_000), min(seekers, 100_000)}):
         data = export_lines(home, size)
-        ours_rates, raw_rates, records = measure(data, runs)
+        ours_rates, raw_rates, ours_cpu, raw_cpu, records = measure(data, runs)
         best, raw_best = max(ours_rates), max(raw_rates)
         met = statistics.median(ours_rates) >= GOAL
         out.append(Figure(
@@ -170,10 +184,9 @@ def figures(home: Path, seekers: int, runs: int = 3) -> list[Figure]:
             ours=round(statistics.median(ours_rates)), unit="records/s", baseline=round(statistics.median(raw_rates)),
             baseline_what="raw sqlite3 executemany of the same rows into the same tables",
             goal=f">= {GOAL:,.0f} records/s", met=met,
-            spread=f"ours {_spread(ours_rates)}; raw {_spread(raw_rates)} of {runs} runs (medians shown)",
-            note="" if met else (f"best {best:,.0f}/s; bound by per-record Python work (record validation, "
-                                 "eligibility, determination and audit JSON), not by the writes (raw "
-                                 f"{raw_best:,.0f}/s)"),
+            spread=(f"ours {_spread(ours_rates)}; raw {_spread(raw_rates)} of {runs} runs (medians shown); "
+                    f"by CPU time: ours {statistics.median(ours_cpu):,.0f}/s, raw {statistics.median(raw_cpu):,.0f}/s"),
+            note="" if met else _bound(best, raw_best),
         ))
     return out
 
