@@ -22,9 +22,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
+from jobcenter_tui.db.bulk import insert_rows, table_of
 from jobcenter_tui.db.guards import lock_audit_chain
 from jobcenter_tui.db.models import AppMeta, AuditEntry
 from jobcenter_tui.domain.audit import GENESIS_HASH, AuditContent, chain_hash, checkpoint_mac
@@ -112,7 +112,7 @@ def append_audit_events(session: Session, actor: Actor | None, events: list[Audi
         })
         head.known[prev_id] = digest
         prev = digest
-    session.execute(insert(AuditEntry), rows)
+    insert_rows(session.connection(), table_of(AuditEntry), rows)
     head.last_id, head.last_hash = prev_id, prev
 
 

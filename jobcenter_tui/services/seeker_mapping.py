@@ -31,21 +31,39 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_SECTION_NONE: dict[str, dict[str, None]] = {s: dict.fromkeys(c for _, c in f) for s, f in SECTION_COLUMNS.items()}
+
+
 def record_columns(record: SeekerRecord, keyring: Keyring) -> dict[str, Any]:
-    """Every column a record sets, including None for the fields it leaves unanswered."""
-    cols: dict[str, Any] = {name: _plain(getattr(record, name)) for name in TOP_LEVEL}
-    if record.ssn is not None:
-        cols["ssn_cipher"] = keyring.encrypt(record.ssn)
-        cols["ssn_index"] = keyring.blind_index(record.ssn)
-        cols["ssn_last4_index"] = keyring.last4_index(record.ssn.last4)
+    """Every column a record sets, including None for the fields it leaves unanswered.
+
+    Read from the models' ``__dict__`` (where pydantic keeps field values): an import maps every
+    record through here, so the per-field cost is kept to a dictionary lookup.
+    """
+    values = record.__dict__
+    cols: dict[str, Any] = {}
+    for name in TOP_LEVEL:
+        value = values[name]
+        cols[name] = _plain(value) if value.__class__ is list else value
+    ssn = values["ssn"]
+    if ssn is not None:
+        cols["ssn_cipher"] = keyring.encrypt(ssn)
+        cols["ssn_index"] = keyring.blind_index(ssn)
+        cols["ssn_last4_index"] = keyring.last4_index(ssn.last4)
     else:
         cols["ssn_cipher"] = cols["ssn_index"] = cols["ssn_last4_index"] = None
-    cols["phone"] = record.phone.replace("-", "") if record.phone else None
-    cols["email_lower"] = record.email.lower() if record.email else None
+    phone, email = values["phone"], values["email"]
+    cols["phone"] = phone.replace("-", "") if phone else None
+    cols["email_lower"] = email.lower() if email else None
     for section, fields in SECTION_COLUMNS.items():
-        sub = getattr(record, section)
+        sub = values[section]
+        if sub is None:
+            cols.update(_SECTION_NONE[section])
+            continue
+        sub_values = sub.__dict__
         for field, column in fields:
-            cols[column] = _plain(getattr(sub, field)) if sub is not None else None
+            value = sub_values[field]
+            cols[column] = _plain(value) if value.__class__ is list else value
     if cols.get("account_type") is None:
         cols["account_type"] = "staff_assisted"
     return cols

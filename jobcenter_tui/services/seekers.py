@@ -8,9 +8,10 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from jobcenter_tui.db.bulk import insert_rows, table_of
 from jobcenter_tui.db.models import AuditEntry, EligibilityDetermination, JobSeeker, Staff, new_id
 from jobcenter_tui.domain.audit import diff_changes
 from jobcenter_tui.domain.eligibility import age_on, evaluate
@@ -259,6 +260,13 @@ class SeekerService:
         return summary
 
     def _apply(self, session: Session, actor: Actor, batch: list[tuple[int, SeekerRecord]]) -> ImportSummary:
+        """One batch in the caller's transaction: each line checked against the store (one query per
+        check for the whole batch), then set-based writes — one executemany each for new seekers
+        (their FTS and occupation rows by the store's triggers), determinations and audit rows.
+
+        A line whose record id is already stored is an update through the ORM, so its version is
+        checked and bumped like any other save (rare in an import; slower, and correct).
+        """
         keyring = self._s.keyring
         now = self._s.now()
         out = ImportSummary()
@@ -268,7 +276,8 @@ class SeekerService:
         determinations: list[dict[str, Any]] = []
         ids = [r.id for _, r in batch if r.id]
         existing = {row.id: row for row in session.exec(select(JobSeeker).where(JobSeeker.id.in_(ids))).all()} if ids else {}  # type: ignore[attr-defined]
-        indexes = {n: keyring.blind_index(r.ssn) for n, r in batch if r.ssn is not None}
+        mapped = {number: record_columns(record, keyring) for number, record in batch}  # encrypted, indexed once
+        indexes = {n: cols["ssn_index"] for n, cols in mapped.items() if cols["ssn_index"] is not None}
         holders: dict[str, str] = dict(
             session.exec(select(JobSeeker.ssn_index, JobSeeker.id).where(JobSeeker.ssn_index.in_(list(indexes.values())))).all()  # type: ignore[union-attr,arg-type]
         ) if indexes else {}
@@ -290,7 +299,7 @@ class SeekerService:
                 continue
             if index:
                 holders[index] = seeker_id if record.id else f"line {number} of this file"
-            cols = record_columns(record, keyring)
+            cols = mapped[number]
             row = existing.get(seeker_id)
             if record.account_type is None:
                 cols["account_type"] = row.account_type if row is not None else "staff_assisted"
@@ -328,13 +337,13 @@ class SeekerService:
                                       "determination": determinations[-1]["id"]}))
             out.updated += 1
         if creates:
-            session.execute(insert(JobSeeker), creates)
+            insert_rows(session.connection(), table_of(JobSeeker), creates)
         session.flush()
         if determinations:  # demographics changed: eligibility is re-run and kept
             first = next_sequence(session)
             for i, det in enumerate(determinations):
                 det["sequence"] = first + i
-            session.execute(insert(EligibilityDetermination), determinations)
+            insert_rows(session.connection(), table_of(EligibilityDetermination), determinations)
         append_audit_events(session, actor, events, at=now)
         return out
 
