@@ -1,5 +1,9 @@
 """Use cases: the only door to the store. One unit of work per method, permission check and
-audit row inside the same transaction; results are plain view models, never live ORM rows."""
+audit row inside the same transaction; results are plain view models, never live ORM rows.
+
+Importing this package is cheap (the console's first frame imports it): SQLAlchemy, SQLModel,
+Argon2 and the cipher are imported when a store is opened, not before.
+"""
 
 from __future__ import annotations
 
@@ -13,23 +17,30 @@ from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from argon2 import PasswordHasher
-from sqlalchemy import Connection, text
-from sqlmodel import Session
-
 from jobcenter_tui.config import Settings, check_private_store, ensure_private_dir, load_settings
-from jobcenter_tui.db.engine import Database
 from jobcenter_tui.domain.permissions import Actor, PermissionDenied
-from jobcenter_tui.services.crypto import KeyFileError, Keyring
-from jobcenter_tui.services.errors import SessionEnded, StoreBusy, as_refusal
+from jobcenter_tui.services.errors import SessionEnded, StoreBusy, StoreNotOpened, as_refusal
 
 # The use case being run (set by the refusal guard around each service method): what a refused
 # attempt's audit row names — ("seekers.reveal_ssn", entity, entity id).
 _ATTEMPT: ContextVar[tuple[str, str | None, str | None]] = ContextVar("jobcenter_attempt", default=("", None, None))
-_ACCESS_CHECK = text("SELECT status, access_version FROM staff WHERE id = :id")
+_ACCESS_CHECK_SQL = "SELECT status, access_version FROM staff WHERE id = :id"
 
 if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+    from sqlalchemy import Connection
+    from sqlmodel import Session
+
+    from jobcenter_tui.db.engine import Database
     from jobcenter_tui.services.audit import AuditCheckpoint
+    from jobcenter_tui.services.crypto import Keyring
+
+
+@functools.cache
+def _access_check() -> Any:
+    from sqlalchemy import text
+
+    return text(_ACCESS_CHECK_SQL)
 
 
 def utcnow() -> datetime:
@@ -87,7 +98,11 @@ class Services:
         self.keyring = keyring
         self.audit_checkpoint: AuditCheckpoint | None = None  # set by open_services with the store's audit key
         self.clock = clock
-        self.password_hasher = password_hasher or PasswordHasher()  # Argon2id, RFC 9106 low-memory profile
+        if password_hasher is None:
+            from argon2 import PasswordHasher
+
+            password_hasher = PasswordHasher()  # Argon2id, RFC 9106 low-memory profile
+        self.password_hasher = password_hasher
         from jobcenter_tui.services.audit_service import AuditService
         from jobcenter_tui.services.demo import DemoService
         from jobcenter_tui.services.documents import DocumentService
@@ -164,8 +179,10 @@ class Services:
         # An actor built by hand (tests, trusted tools) has no staff id: there is no session to end.
         if actor is None or actor.kind != "staff" or actor.staff_id is None:
             return
+        from sqlmodel import Session
+
         conn = session.connection() if isinstance(session, Session) else session  # Core: no ORM round on each call
-        row = conn.execute(_ACCESS_CHECK, {"id": actor.staff_id}).first()
+        row = conn.execute(_access_check(), {"id": actor.staff_id}).first()
         if row is None or row[0] != "active" or (actor.access_version is not None and row[1] != actor.access_version):
             raise SessionEnded()
 
@@ -242,6 +259,11 @@ def open_services(
     error, because a new key could never decrypt the old values. A key file that is not the store's
     own is refused (``WrongKeyError``) before anything is written.
     """
+    from sqlalchemy import text
+
+    from jobcenter_tui.db.engine import Database
+    from jobcenter_tui.services.crypto import KeyFileError, Keyring
+
     settings = settings or load_settings()
     ensure_private_dir(settings.home)
     check_private_store(settings.sqlite_path)  # UnsafeFileError: others can read it
@@ -278,3 +300,34 @@ def open_services(
     except BaseException:
         db.dispose()
         raise
+
+
+STORE_BUSY_AT_OPEN = ("store busy: another session held the store's write lock too long; nothing was done. "
+                      "Try again in a moment.")
+
+
+def open_store(settings: Settings | None = None, *, half_built_ok: bool = False, **options: Any) -> Services:
+    """``open_services`` for the console and the commands: what stops the store from opening is
+    :class:`StoreNotOpened` in plain words — another store's key, a store others can read, a busy
+    store, a half-built demo (refused unless ``half_built_ok``: only ``demo`` may open it, to finish
+    it). Anything else is a bug and is raised as it is."""
+    from jobcenter_tui.config import UnsafeFileError
+    from jobcenter_tui.services.crypto import KeyFileError
+
+    try:
+        services = open_services(settings, **options)
+    except (KeyFileError, UnsafeFileError) as exc:
+        raise StoreNotOpened(str(exc), 2) from None
+    except Exception as exc:  # opening adds missing reference rows: another writer may hold the lock
+        if isinstance(as_refusal(exc), StoreBusy):
+            raise StoreNotOpened(STORE_BUSY_AT_OPEN, 75) from None
+        raise
+    try:
+        if not half_built_ok and services.demo.is_half_built():
+            from jobcenter_tui.services.demo import HALF_BUILT_MESSAGE
+
+            raise StoreNotOpened(HALF_BUILT_MESSAGE, 1)
+    except BaseException:
+        services.close()
+        raise
+    return services
