@@ -544,23 +544,35 @@ def eligibility_check(
     as_json: bool = typer.Option(False, "--json", help="Print the JSON of the spec"),
 ) -> None:
     """Evaluate one record (the record layout, JSON) read from standard input."""
+    from jobcenter_tui.config import UnsafeFileError, load_settings
     from jobcenter_tui.domain.lines import BOM, LineProblem, decode_line, printable
-    from jobcenter_tui.domain.questions import label_for
     from jobcenter_tui.domain.record import RecordInvalid
+    from jobcenter_tui.services.eligibility_check import check_record, config_from_entries, stored_entries, today
+    from jobcenter_tui.services.errors import StoreNotOpened
 
     day = _as_of(as_of)
     data = sys.stdin.buffer.read()
-    with _session() as (services, _):
+    try:  # the configuration in force, read without opening the store (a stateless command)
+        entries = stored_entries(load_settings())
+    except UnsafeFileError as exc:
+        _fail(str(exc), 2)
+    except StoreNotOpened as exc:
+        _fail(str(exc), exc.exit_code)
+    if entries is None:  # not a local SQLite store: read it through the services
+        with _session() as (services, _):
+            entries = services.eligibility.settings_entries()
+    try:
         try:
-            try:
-                text = decode_line(data.removeprefix(BOM))
-            except LineProblem as exc:
-                raise RecordInvalid([{"field": "(record)", "message": exc.message}]) from None
-            result = services.eligibility.check(text, day or services.today())
-        except RecordInvalid as exc:
-            for error in exc.errors:  # the path (for scripts), then the label and the words (for people)
-                typer.echo(printable(f"{error['field']}: {label_for(error['field'])} {error['message']}", 1000), err=True)
-            raise typer.Exit(2) from None
+            text = decode_line(data.removeprefix(BOM))
+        except LineProblem as exc:
+            raise RecordInvalid([{"field": "(record)", "message": exc.message}]) from None
+        result = check_record(text, day or today(), config_from_entries(entries), today())
+    except RecordInvalid as exc:
+        from jobcenter_tui.domain.questions import label_for
+
+        for error in exc.errors:  # the path (for scripts), then the label and the words (for people)
+            typer.echo(printable(f"{error['field']}: {label_for(error['field'])} {error['message']}", 1000), err=True)
+        raise typer.Exit(2) from None
     _print_result(result, as_json)
 
 
