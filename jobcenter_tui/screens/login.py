@@ -17,7 +17,6 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from jobcenter_tui.domain.permissions import Actor
 from jobcenter_tui.widgets.service_call import Failure, ServiceCaller
 
-
 OPENING = "Opening the store…"
 
 
