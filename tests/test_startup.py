@@ -19,10 +19,9 @@ from textual.widgets import Button, Label
 from jobcenter_tui.app import JobCenterApp
 from jobcenter_tui.screens.login import OPENING, LoginScreen
 from jobcenter_tui.screens.main import MainScreen
-from jobcenter_tui.services import Services, open_services, open_store
+from jobcenter_tui.services import DEMO_BUILDING, Services, open_services, open_store
+from jobcenter_tui.services import DEMO_MARKER as START_MARKER
 from jobcenter_tui.services.demo import BUILDING, DEMO_MARKER, DEMO_PASSWORD
-from jobcenter_tui.services.eligibility_check import BUILDING as CHECK_BUILDING
-from jobcenter_tui.services.eligibility_check import DEMO_MARKER as CHECK_MARKER
 from tests.conftest import FAST_HASHER
 from tests.console import console_opening_the_store, wait_for_the_store, what_the_sign_in_screen_says
 
@@ -84,7 +83,7 @@ def test_eligibility_check_without_a_store_uses_the_shipped_tables_and_creates_n
 def test_eligibility_check_refuses_a_half_built_demo_and_a_store_others_can_read(empty_home: Path) -> None:
     import sqlite3
 
-    assert (CHECK_MARKER, CHECK_BUILDING) == (DEMO_MARKER, BUILDING)  # the plain read looks for demo's own marker
+    assert (START_MARKER, DEMO_BUILDING) == (DEMO_MARKER, BUILDING)  # the plain reads look for demo's own marker
     run = "sys.argv = ['jobcenter', 'eligibility', 'check', '--json']\nfrom jobcenter_tui.__main__ import main\nmain()"
     con = sqlite3.connect(empty_home / "jobcenter.db")
     con.execute("INSERT INTO app_meta (key, value) VALUES (?, ?)", (DEMO_MARKER, BUILDING))

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import functools
 import getpass
+import importlib
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -20,6 +22,35 @@ from typing import TYPE_CHECKING, Any
 from jobcenter_tui.config import Settings, check_private_store, ensure_private_dir, load_settings
 from jobcenter_tui.domain.permissions import Actor, PermissionDenied
 from jobcenter_tui.services.errors import SessionEnded, StoreBusy, StoreNotOpened, as_refusal
+
+# Each use case's service: attribute of Services -> (module under jobcenter_tui.services, class).
+_SERVICE_CLASSES: dict[str, tuple[str, str]] = {
+    "staff": ("staff", "StaffService"),
+    "seekers": ("seekers", "SeekerService"),
+    "audit": ("audit_service", "AuditService"),
+    "demo": ("demo", "DemoService"),
+    "eligibility": ("eligibility", "EligibilityService"),
+    "search": ("search", "SearchService"),
+    "registration": ("registration", "RegistrationService"),
+    "duplicates": ("registration", "DuplicateReview"),
+    "program_registration": ("program_registration", "ProgramRegistrationService"),
+    "enrollments": ("enrollments", "EnrollmentService"),
+    "service_records": ("service_records", "ServiceRecordService"),
+    "plans": ("plans", "PlanService"),
+    "documents": ("documents", "DocumentService"),
+    "notes": ("notes", "NoteService"),
+    "occupations": ("occupations", "OccupationService"),
+    "industries": ("industries", "IndustryService"),
+    "employers": ("employers", "EmployerService"),
+    "postings": ("postings", "PostingService"),
+    "resumes": ("resumes", "ResumeService"),
+    "jobs": ("job_search", "JobSearchService"),
+    "referrals": ("referrals", "ReferralService"),
+}
+
+# services.demo's app_meta marker, "building" while a demo run is unfinished: read on every start
+# without loading the demo generator (tests/test_startup.py keeps these equal to demo's own).
+DEMO_MARKER, DEMO_BUILDING = "demo_store", "building"
 
 # The use case being run (set by the refusal guard around each service method): what a refused
 # attempt's audit row names — ("seekers.reveal_ssn", entity, entity id).
@@ -33,7 +64,27 @@ if TYPE_CHECKING:
 
     from jobcenter_tui.db.engine import Database
     from jobcenter_tui.services.audit import AuditCheckpoint
+    from jobcenter_tui.services.audit_service import AuditService
     from jobcenter_tui.services.crypto import Keyring
+    from jobcenter_tui.services.demo import DemoService
+    from jobcenter_tui.services.documents import DocumentService
+    from jobcenter_tui.services.eligibility import EligibilityService
+    from jobcenter_tui.services.employers import EmployerService
+    from jobcenter_tui.services.enrollments import EnrollmentService
+    from jobcenter_tui.services.industries import IndustryService
+    from jobcenter_tui.services.job_search import JobSearchService
+    from jobcenter_tui.services.notes import NoteService
+    from jobcenter_tui.services.occupations import OccupationService
+    from jobcenter_tui.services.plans import PlanService
+    from jobcenter_tui.services.postings import PostingService
+    from jobcenter_tui.services.program_registration import ProgramRegistrationService
+    from jobcenter_tui.services.referrals import ReferralService
+    from jobcenter_tui.services.registration import DuplicateReview, RegistrationService
+    from jobcenter_tui.services.resumes import ResumeService
+    from jobcenter_tui.services.search import SearchService
+    from jobcenter_tui.services.seekers import SeekerService
+    from jobcenter_tui.services.service_records import ServiceRecordService
+    from jobcenter_tui.services.staff import StaffService
 
 
 @functools.cache
@@ -84,6 +135,29 @@ def system_actor() -> Actor:
 class Services:
     """Everything a screen or a command needs, built once per process and handed down."""
 
+    if TYPE_CHECKING:  # built on first use by ``__getattr__`` (see _SERVICE_CLASSES)
+        staff: StaffService
+        seekers: SeekerService
+        audit: AuditService
+        demo: DemoService
+        eligibility: EligibilityService
+        search: SearchService
+        registration: RegistrationService
+        duplicates: DuplicateReview
+        program_registration: ProgramRegistrationService
+        enrollments: EnrollmentService
+        service_records: ServiceRecordService
+        plans: PlanService
+        documents: DocumentService
+        notes: NoteService
+        occupations: OccupationService
+        industries: IndustryService
+        employers: EmployerService
+        postings: PostingService
+        resumes: ResumeService
+        jobs: JobSearchService
+        referrals: ReferralService
+
     def __init__(
         self,
         settings: Settings,
@@ -103,51 +177,22 @@ class Services:
 
             password_hasher = PasswordHasher()  # Argon2id, RFC 9106 low-memory profile
         self.password_hasher = password_hasher
-        from jobcenter_tui.services.audit_service import AuditService
-        from jobcenter_tui.services.demo import DemoService
-        from jobcenter_tui.services.documents import DocumentService
-        from jobcenter_tui.services.eligibility import EligibilityService
-        from jobcenter_tui.services.employers import EmployerService
-        from jobcenter_tui.services.enrollments import EnrollmentService
-        from jobcenter_tui.services.industries import IndustryService
-        from jobcenter_tui.services.job_search import JobSearchService
-        from jobcenter_tui.services.notes import NoteService
-        from jobcenter_tui.services.occupations import OccupationService
-        from jobcenter_tui.services.plans import PlanService
-        from jobcenter_tui.services.postings import PostingService
-        from jobcenter_tui.services.program_registration import ProgramRegistrationService
-        from jobcenter_tui.services.referrals import ReferralService
-        from jobcenter_tui.services.registration import DuplicateReview, RegistrationService
-        from jobcenter_tui.services.resumes import ResumeService
-        from jobcenter_tui.services.search import SearchService
-        from jobcenter_tui.services.seekers import SeekerService
-        from jobcenter_tui.services.service_records import ServiceRecordService
-        from jobcenter_tui.services.staff import StaffService
+        self._building = threading.RLock()  # a service may use another while it is built
 
-        self.staff = StaffService(self)
-        self.seekers = SeekerService(self)
-        self.audit = AuditService(self)
-        self.demo = DemoService(self)
-        self.eligibility = EligibilityService(self)
-        self.search = SearchService(self)
-        self.registration = RegistrationService(self)
-        self.duplicates = DuplicateReview(self)
-        self.program_registration = ProgramRegistrationService(self)
-        self.enrollments = EnrollmentService(self)
-        self.service_records = ServiceRecordService(self)
-        self.plans = PlanService(self)
-        self.documents = DocumentService(self)
-        self.notes = NoteService(self)
-        self.occupations = OccupationService(self)
-        self.industries = IndustryService(self)
-        self.employers = EmployerService(self)
-        self.postings = PostingService(self)
-        self.resumes = ResumeService(self)
-        self.jobs = JobSearchService(self)
-        self.referrals = ReferralService(self)
-        for name, service in list(vars(self).items()):
-            if type(service).__module__.startswith("jobcenter_tui.services."):
-                self._guard_refusals(name, service)
+    def __getattr__(self, name: str) -> Any:
+        """Each use-case service is built (and its module imported) when first used: a console that
+        signs in, searches and opens a case never loads the demo generator, imports or documents."""
+        where = _SERVICE_CLASSES.get(name)
+        if where is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        with self._building:
+            built = self.__dict__.get(name)
+            if built is None:
+                module, cls = where
+                built = getattr(importlib.import_module(f"jobcenter_tui.services.{module}"), cls)(self)
+                self._guard_refusals(name, built)
+                self.__dict__[name] = built
+        return built
 
     # --- the unit of work ----------------------------------------------------------------------
 
@@ -306,6 +351,15 @@ STORE_BUSY_AT_OPEN = ("store busy: another session held the store's write lock t
                       "Try again in a moment.")
 
 
+def _half_built(services: Services) -> bool:
+    """``services.demo.is_half_built()`` without loading the demo generator on every start: one key lookup."""
+    from sqlalchemy import text
+
+    with services.db.session() as session:
+        marker = session.execute(text("SELECT value FROM app_meta WHERE key = :key"), {"key": DEMO_MARKER}).scalar()
+    return marker == DEMO_BUILDING
+
+
 def open_store(settings: Settings | None = None, *, half_built_ok: bool = False, **options: Any) -> Services:
     """``open_services`` for the console and the commands: what stops the store from opening is
     :class:`StoreNotOpened` in plain words — another store's key, a store others can read, a busy
@@ -323,7 +377,7 @@ def open_store(settings: Settings | None = None, *, half_built_ok: bool = False,
             raise StoreNotOpened(STORE_BUSY_AT_OPEN, 75) from None
         raise
     try:
-        if not half_built_ok and services.demo.is_half_built():
+        if not half_built_ok and _half_built(services):
             from jobcenter_tui.services.demo import HALF_BUILT_MESSAGE
 
             raise StoreNotOpened(HALF_BUILT_MESSAGE, 1)

@@ -26,11 +26,11 @@ from jobcenter_tui.domain.eligibility import (
 from jobcenter_tui.domain.eligibility.config import llsil_from_json
 from jobcenter_tui.domain.lines import LineProblem, load_json
 from jobcenter_tui.domain.record import RecordInvalid, SeekerRecord, as_of_problem, parse_record
+from jobcenter_tui.services import DEMO_BUILDING, DEMO_MARKER
 from jobcenter_tui.services.errors import StoreNotOpened
 
 SWITCHES_KEY = "eligibility.switches"
 LLSIL_KEY = "eligibility.llsil"
-DEMO_MARKER, BUILDING = "demo_store", "building"  # services.demo's app_meta marker (a test keeps them equal)
 
 
 def shipped_data() -> dict[str, Any]:
@@ -106,7 +106,7 @@ def stored_entries(settings: Settings) -> dict[str, Any] | None:
         tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if "app_meta" in tables:
             marker = con.execute("SELECT value FROM app_meta WHERE key = ?", (DEMO_MARKER,)).fetchone()
-            if marker is not None and marker[0] == BUILDING:
+            if marker is not None and marker[0] == DEMO_BUILDING:
                 from jobcenter_tui.services.demo import HALF_BUILT_MESSAGE
 
                 raise StoreNotOpened(HALF_BUILT_MESSAGE, 1)
