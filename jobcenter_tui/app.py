@@ -7,6 +7,7 @@ an incident — logged without local variables, personal data masked — and a d
 
 from __future__ import annotations
 
+import sys
 import traceback
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -25,7 +26,7 @@ from textual.worker import WorkerFailed
 from jobcenter_tui.domain.permissions import Actor
 from jobcenter_tui.domain.session_lock import IDLE_LOCK_DEFAULT_MINUTES, UnlockOutcome, is_idle
 from jobcenter_tui.services import Services, kiosk_actor, os_identity
-from jobcenter_tui.services.errors import SessionEnded
+from jobcenter_tui.services.errors import SessionEnded, StoreNotOpened
 from jobcenter_tui.widgets.service_call import Failure, call_service, describe_failure
 
 if TYPE_CHECKING:
@@ -53,17 +54,31 @@ class ConsoleApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "jobcenter"
 
-    def __init__(self, services: Services, *, actor: Actor | None = None) -> None:
+    def __init__(self, services: Services | None, *, actor: Actor | None = None) -> None:
         super().__init__()
-        self.services = services
+        self._services = services
         self.actor: Actor | None = actor
         self.incidents: list[str] = []  # ids of this session's incidents (tests assert there are none)
 
+    @property
+    def services(self) -> Services:
+        """The open store's services (the staff console opens the store behind its sign-in screen:
+        nothing asks for them before sign-in, which waits for the store)."""
+        if self._services is None:
+            raise RuntimeError("the store is not open yet")
+        return self._services
+
+    @services.setter
+    def services(self, services: Services) -> None:
+        self._services = services
+
     def record_incident(self, error: BaseException, where: str) -> str:
         """Log the bug (no locals, personal data masked) and return the id the person may quote."""
+        from jobcenter_tui.config import load_settings
         from jobcenter_tui.logs import record_incident
 
-        incident_id = record_incident(self.services.settings.logs_dir, error, where=where)
+        settings = self._services.settings if self._services is not None else load_settings()
+        incident_id = record_incident(settings.logs_dir, error, where=where)
         self.incidents.append(incident_id)
         return incident_id
 
@@ -112,8 +127,38 @@ class ConsoleApp(App[None]):
         self._close_messages_no_wait()
 
 
+def open_console_store() -> Services:
+    """The store as the staff console opens it (behind the sign-in screen, in a thread)."""
+    from jobcenter_tui.config import load_settings
+    from jobcenter_tui.logs import configure_logging
+    from jobcenter_tui.services import open_store
+
+    settings = load_settings()
+    configure_logging(settings.logs_dir)
+    return open_store(settings)
+
+
+def run_console() -> int:
+    """``jobcenter`` with no command: the staff console. Returns the exit status (what stopped the
+    store from opening was said on the sign-in screen, and is said again on stderr for the shell)."""
+    app = JobCenterApp()
+    try:
+        app.run()
+    finally:
+        if app.store_open:
+            app.services.close()
+    if app.store_error is not None:
+        sys.stderr.write(f"{app.store_error}\n")
+        return app.store_error.exit_code
+    return 0
+
+
 class JobCenterApp(ConsoleApp):
     """Sign-in first; everything after it runs as the signed-in staff member.
+
+    Given no services, the console draws the sign-in screen first and opens the store (migration
+    check, key, reference data) in a thread worker while the person types; sign-in waits for it.
+    What stops the store from opening is said on the sign-in screen (``store_error``).
 
     After ``idle_lock_minutes`` (the store's setting, default 15) without a key or a click, a lock
     screen covers the console and asks the password again. While it is up, nothing of the work
@@ -129,9 +174,13 @@ class JobCenterApp(ConsoleApp):
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
-    def __init__(self, services: Services, *, actor: Actor | None = None, clock: Callable[[], float] = monotonic,
-                 idle_lock_minutes: float | None = None) -> None:
+    def __init__(self, services: Services | None = None, *, actor: Actor | None = None,
+                 clock: Callable[[], float] = monotonic, idle_lock_minutes: float | None = None,
+                 open_store: Callable[[], Services] = open_console_store) -> None:
         super().__init__(services, actor=actor)
+        self._open_store = open_store
+        self.store_error: StoreNotOpened | None = None  # why the store could not be opened (shown at sign-in)
+        self._opening = False
         self.os_user, self.terminal = os_identity()
         self._clock = clock  # seconds, monotonic; tests pass their own
         self._last_input = clock()
@@ -148,6 +197,49 @@ class JobCenterApp(ConsoleApp):
             from jobcenter_tui.screens.login import LoginScreen
 
             self.push_screen(LoginScreen())
+
+    def open_store_when_drawn(self) -> None:
+        """Called by the sign-in screen once it is drawn: open the store behind it (once)."""
+        if self._services is None and self.store_error is None and not self._opening:
+            self._opening = True
+            self._start_opening()
+
+    # --- the store, opened behind the sign-in screen ------------------------------------------------
+
+    @property
+    def store_open(self) -> bool:
+        return self._services is not None
+
+    def _start_opening(self) -> None:
+        self.run_worker(self._open_in_thread, name="open the store", group="open-store", thread=True,
+                        exit_on_error=False)
+
+    def _open_in_thread(self) -> None:
+        try:
+            services = self._open_store()
+        except StoreNotOpened as refusal:
+            self.call_from_thread(self._store_refused, refusal)
+        except Exception as error:  # noqa: BLE001 - a bug: an incident with its id, never a traceback
+            incident_id = self.record_incident(error, "open the store")
+            self.call_from_thread(self._store_refused, StoreNotOpened(
+                f"The store could not be opened (incident {incident_id}); tell your administrator.", 1))
+        else:
+            self.call_from_thread(self._store_opened, services)
+
+    def _store_opened(self, services: Services) -> None:
+        self.services = services
+        self._store_changed()
+
+    def _store_refused(self, refusal: StoreNotOpened) -> None:
+        self.store_error = refusal
+        self._store_changed()
+
+    def _store_changed(self) -> None:
+        from jobcenter_tui.screens.login import LoginScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, LoginScreen):
+                screen.store_changed()
 
     def signed_in(self, actor: Actor) -> None:
         """Called by the sign-in screen once the services accepted the staff member."""

@@ -58,25 +58,18 @@ def _fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _open() -> Services:
-    from jobcenter_tui.config import UnsafeFileError, load_settings
+def _open(*, half_built_ok: bool = False) -> Services:
+    from jobcenter_tui.config import load_settings
     from jobcenter_tui.logs import configure_logging
-    from jobcenter_tui.services import open_services
-    from jobcenter_tui.services.crypto import KeyFileError
+    from jobcenter_tui.services import open_store
+    from jobcenter_tui.services.errors import StoreNotOpened
 
     settings = load_settings()
     configure_logging(settings.logs_dir)
     try:
-        return open_services(settings)
-    except (KeyFileError, UnsafeFileError) as exc:
-        _fail(str(exc), 2)
-    except Exception as exc:  # opening adds missing reference rows: another writer may hold the lock
-        from jobcenter_tui.services.errors import StoreBusy, as_refusal
-
-        if isinstance(as_refusal(exc), StoreBusy):
-            _fail("store busy: another session held the store's write lock too long; nothing was done. "
-                  "Try again in a moment.", 75)
-        raise
+        return open_store(settings, half_built_ok=half_built_ok)
+    except StoreNotOpened as exc:
+        _fail(str(exc), exc.exit_code)
 
 
 @contextmanager
@@ -87,12 +80,8 @@ def _session(*, half_built_ok: bool = False) -> Iterator[tuple[Services, Actor]]
     """
     from jobcenter_tui.services import system_actor
 
-    services = _open()
+    services = _open(half_built_ok=half_built_ok)
     try:
-        if not half_built_ok and services.demo.is_half_built():
-            from jobcenter_tui.services.demo import HALF_BUILT_MESSAGE
-
-            _fail(HALF_BUILT_MESSAGE, 1)
         yield services, system_actor()
     finally:
         services.close()
@@ -127,10 +116,11 @@ def console(ctx: typer.Context) -> None:
     """Open the console (sign in as a staff member)."""
     if ctx.invoked_subcommand is not None:
         return
-    with _session() as (services, _):
-        from jobcenter_tui.app import JobCenterApp
+    from jobcenter_tui.app import run_console
 
-        JobCenterApp(services).run()
+    status = run_console()  # draws the sign-in screen first, opens the store behind it
+    if status:
+        raise typer.Exit(status)
 
 
 @app.command()
@@ -554,23 +544,35 @@ def eligibility_check(
     as_json: bool = typer.Option(False, "--json", help="Print the JSON of the spec"),
 ) -> None:
     """Evaluate one record (the record layout, JSON) read from standard input."""
+    from jobcenter_tui.config import UnsafeFileError, load_settings
     from jobcenter_tui.domain.lines import BOM, LineProblem, decode_line, printable
-    from jobcenter_tui.domain.questions import label_for
     from jobcenter_tui.domain.record import RecordInvalid
+    from jobcenter_tui.services.eligibility_check import check_record, config_from_entries, stored_entries, today
+    from jobcenter_tui.services.errors import StoreNotOpened
 
     day = _as_of(as_of)
     data = sys.stdin.buffer.read()
-    with _session() as (services, _):
+    try:  # the configuration in force, read without opening the store (a stateless command)
+        entries = stored_entries(load_settings())
+    except UnsafeFileError as exc:
+        _fail(str(exc), 2)
+    except StoreNotOpened as exc:
+        _fail(str(exc), exc.exit_code)
+    if entries is None:  # not a local SQLite store: read it through the services
+        with _session() as (services, _):
+            entries = services.eligibility.settings_entries()
+    try:
         try:
-            try:
-                text = decode_line(data.removeprefix(BOM))
-            except LineProblem as exc:
-                raise RecordInvalid([{"field": "(record)", "message": exc.message}]) from None
-            result = services.eligibility.check(text, day or services.today())
-        except RecordInvalid as exc:
-            for error in exc.errors:  # the path (for scripts), then the label and the words (for people)
-                typer.echo(printable(f"{error['field']}: {label_for(error['field'])} {error['message']}", 1000), err=True)
-            raise typer.Exit(2) from None
+            text = decode_line(data.removeprefix(BOM))
+        except LineProblem as exc:
+            raise RecordInvalid([{"field": "(record)", "message": exc.message}]) from None
+        result = check_record(text, day or today(), config_from_entries(entries), today())
+    except RecordInvalid as exc:
+        from jobcenter_tui.domain.questions import label_for
+
+        for error in exc.errors:  # the path (for scripts), then the label and the words (for people)
+            typer.echo(printable(f"{error['field']}: {label_for(error['field'])} {error['message']}", 1000), err=True)
+        raise typer.Exit(2) from None
     _print_result(result, as_json)
 
 

@@ -1,5 +1,6 @@
 """Migrations build exactly the models, and the store upgrades itself."""
 
+import re
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -79,3 +80,25 @@ def test_db_upgrade_command(home: Path) -> None:
     assert head_revision() in result.stdout
     result = CliRunner().invoke(app, ["db", "upgrade"])
     assert "was" not in result.stdout  # second run changes nothing
+
+
+def test_the_head_read_from_the_file_names_is_alembics_head() -> None:
+    """The start-up check compares the store with the newest file name: each file must carry its name's revision."""
+    from jobcenter_tui.db.migrate import VERSIONS, alembic_head_revision
+
+    assert head_revision() == alembic_head_revision() != ""
+    for path in sorted(VERSIONS.glob("*.py")):
+        declared = re.search(r"^revision: str = ['\"](\w+)['\"]", path.read_text(encoding="utf-8"), re.M)
+        assert declared is not None and path.name.startswith(declared.group(1) + "_"), path.name
+
+
+def test_the_revision_is_read_without_alembic_and_an_empty_store_has_none(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 's.db'}")
+    assert current_revision(db) is None
+    upgrade(db)
+    assert current_revision(db) == head_revision()
+    downgrade(db, "0014")
+    assert current_revision(db) == "0014"
+    upgrade(db)  # not at head: Alembic runs
+    assert current_revision(db) == head_revision()
+    db.dispose()

@@ -24,6 +24,7 @@ from jobcenter_tui.services import Services, kiosk_actor, open_services, system_
 from jobcenter_tui.services.crypto import KeyFileError, Keyring, StoreKeyChanged, WrongKeyError, create_key_file
 from jobcenter_tui.services.keys import rotate_key
 from tests.conftest import FAST_HASHER
+from tests.console import what_the_sign_in_screen_says
 
 DANA = {"first_name": "Dana", "last_name": "Reyes", "date_of_birth": "1979-04-02", "ssn": "219-09-9999"}
 LUIS = {"first_name": "Luis", "last_name": "Núñez", "date_of_birth": "1988-10-12", "ssn": "078-05-1120"}
@@ -104,6 +105,10 @@ def test_the_console_and_commands_say_so_without_a_traceback(services, admin, ho
     _people(services, admin)
     services.close()
     _swap_in_other_key(home)
+    if not args:  # the console: said on its sign-in screen (drawn before the store is opened)
+        said, status = what_the_sign_in_screen_says()
+        assert status == 2 and "does not belong to this store" in said
+        return
     result = CliRunner().invoke(cli_app, args)
     assert result.exit_code == 2
     assert "does not belong to this store" in result.output and "Traceback" not in result.output

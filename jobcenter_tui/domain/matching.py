@@ -11,8 +11,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from rapidfuzz import fuzz
-
 FIRST_NAME_SIMILAR = 80
 LAST_NAME_SIMILAR = 80
 
@@ -37,6 +35,7 @@ def similar_names(a: Person, b: Person) -> bool:
     first_a, first_b, last_a, last_b = fold(a.first_name), fold(b.first_name), fold(a.last_name), fold(b.last_name)
     if not (first_a and first_b and last_a and last_b):
         return False
+    from rapidfuzz import fuzz  # only registrations and imports compare names: the console need not load it
 
     def firsts(x: str, y: str) -> bool:
         return fuzz.ratio(x, y) >= FIRST_NAME_SIMILAR or (min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x)))

@@ -1,35 +1,97 @@
 """Use cases: the only door to the store. One unit of work per method, permission check and
-audit row inside the same transaction; results are plain view models, never live ORM rows."""
+audit row inside the same transaction; results are plain view models, never live ORM rows.
+
+Importing this package is cheap (the console's first frame imports it): SQLAlchemy, SQLModel,
+Argon2 and the cipher are imported when a store is opened, not before.
+"""
 
 from __future__ import annotations
 
 import functools
 import getpass
+import importlib
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from argon2 import PasswordHasher
-from sqlalchemy import Connection, text
-from sqlmodel import Session
-
 from jobcenter_tui.config import Settings, check_private_store, ensure_private_dir, load_settings
-from jobcenter_tui.db.engine import Database
 from jobcenter_tui.domain.permissions import Actor, PermissionDenied
-from jobcenter_tui.services.crypto import KeyFileError, Keyring
-from jobcenter_tui.services.errors import SessionEnded, StoreBusy, as_refusal
+from jobcenter_tui.services.errors import SessionEnded, StoreBusy, StoreNotOpened, as_refusal
+
+# Each use case's service: attribute of Services -> (module under jobcenter_tui.services, class).
+_SERVICE_CLASSES: dict[str, tuple[str, str]] = {
+    "staff": ("staff", "StaffService"),
+    "seekers": ("seekers", "SeekerService"),
+    "audit": ("audit_service", "AuditService"),
+    "demo": ("demo", "DemoService"),
+    "eligibility": ("eligibility", "EligibilityService"),
+    "search": ("search", "SearchService"),
+    "registration": ("registration", "RegistrationService"),
+    "duplicates": ("registration", "DuplicateReview"),
+    "program_registration": ("program_registration", "ProgramRegistrationService"),
+    "enrollments": ("enrollments", "EnrollmentService"),
+    "service_records": ("service_records", "ServiceRecordService"),
+    "plans": ("plans", "PlanService"),
+    "documents": ("documents", "DocumentService"),
+    "notes": ("notes", "NoteService"),
+    "occupations": ("occupations", "OccupationService"),
+    "industries": ("industries", "IndustryService"),
+    "employers": ("employers", "EmployerService"),
+    "postings": ("postings", "PostingService"),
+    "resumes": ("resumes", "ResumeService"),
+    "jobs": ("job_search", "JobSearchService"),
+    "referrals": ("referrals", "ReferralService"),
+}
+
+# services.demo's app_meta marker, "building" while a demo run is unfinished: read on every start
+# without loading the demo generator (tests/test_startup.py keeps these equal to demo's own).
+DEMO_MARKER, DEMO_BUILDING = "demo_store", "building"
 
 # The use case being run (set by the refusal guard around each service method): what a refused
 # attempt's audit row names — ("seekers.reveal_ssn", entity, entity id).
 _ATTEMPT: ContextVar[tuple[str, str | None, str | None]] = ContextVar("jobcenter_attempt", default=("", None, None))
-_ACCESS_CHECK = text("SELECT status, access_version FROM staff WHERE id = :id")
+_ACCESS_CHECK_SQL = "SELECT status, access_version FROM staff WHERE id = :id"
 
 if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+    from sqlalchemy import Connection
+    from sqlmodel import Session
+
+    from jobcenter_tui.db.engine import Database
     from jobcenter_tui.services.audit import AuditCheckpoint
+    from jobcenter_tui.services.audit_service import AuditService
+    from jobcenter_tui.services.crypto import Keyring
+    from jobcenter_tui.services.demo import DemoService
+    from jobcenter_tui.services.documents import DocumentService
+    from jobcenter_tui.services.eligibility import EligibilityService
+    from jobcenter_tui.services.employers import EmployerService
+    from jobcenter_tui.services.enrollments import EnrollmentService
+    from jobcenter_tui.services.industries import IndustryService
+    from jobcenter_tui.services.job_search import JobSearchService
+    from jobcenter_tui.services.notes import NoteService
+    from jobcenter_tui.services.occupations import OccupationService
+    from jobcenter_tui.services.plans import PlanService
+    from jobcenter_tui.services.postings import PostingService
+    from jobcenter_tui.services.program_registration import ProgramRegistrationService
+    from jobcenter_tui.services.referrals import ReferralService
+    from jobcenter_tui.services.registration import DuplicateReview, RegistrationService
+    from jobcenter_tui.services.resumes import ResumeService
+    from jobcenter_tui.services.search import SearchService
+    from jobcenter_tui.services.seekers import SeekerService
+    from jobcenter_tui.services.service_records import ServiceRecordService
+    from jobcenter_tui.services.staff import StaffService
+
+
+@functools.cache
+def _access_check() -> Any:
+    from sqlalchemy import text
+
+    return text(_ACCESS_CHECK_SQL)
 
 
 def utcnow() -> datetime:
@@ -73,6 +135,29 @@ def system_actor() -> Actor:
 class Services:
     """Everything a screen or a command needs, built once per process and handed down."""
 
+    if TYPE_CHECKING:  # built on first use by ``__getattr__`` (see _SERVICE_CLASSES)
+        staff: StaffService
+        seekers: SeekerService
+        audit: AuditService
+        demo: DemoService
+        eligibility: EligibilityService
+        search: SearchService
+        registration: RegistrationService
+        duplicates: DuplicateReview
+        program_registration: ProgramRegistrationService
+        enrollments: EnrollmentService
+        service_records: ServiceRecordService
+        plans: PlanService
+        documents: DocumentService
+        notes: NoteService
+        occupations: OccupationService
+        industries: IndustryService
+        employers: EmployerService
+        postings: PostingService
+        resumes: ResumeService
+        jobs: JobSearchService
+        referrals: ReferralService
+
     def __init__(
         self,
         settings: Settings,
@@ -87,52 +172,27 @@ class Services:
         self.keyring = keyring
         self.audit_checkpoint: AuditCheckpoint | None = None  # set by open_services with the store's audit key
         self.clock = clock
-        self.password_hasher = password_hasher or PasswordHasher()  # Argon2id, RFC 9106 low-memory profile
-        from jobcenter_tui.services.audit_service import AuditService
-        from jobcenter_tui.services.demo import DemoService
-        from jobcenter_tui.services.documents import DocumentService
-        from jobcenter_tui.services.eligibility import EligibilityService
-        from jobcenter_tui.services.employers import EmployerService
-        from jobcenter_tui.services.enrollments import EnrollmentService
-        from jobcenter_tui.services.industries import IndustryService
-        from jobcenter_tui.services.job_search import JobSearchService
-        from jobcenter_tui.services.notes import NoteService
-        from jobcenter_tui.services.occupations import OccupationService
-        from jobcenter_tui.services.plans import PlanService
-        from jobcenter_tui.services.postings import PostingService
-        from jobcenter_tui.services.program_registration import ProgramRegistrationService
-        from jobcenter_tui.services.referrals import ReferralService
-        from jobcenter_tui.services.registration import DuplicateReview, RegistrationService
-        from jobcenter_tui.services.resumes import ResumeService
-        from jobcenter_tui.services.search import SearchService
-        from jobcenter_tui.services.seekers import SeekerService
-        from jobcenter_tui.services.service_records import ServiceRecordService
-        from jobcenter_tui.services.staff import StaffService
+        if password_hasher is None:
+            from argon2 import PasswordHasher
 
-        self.staff = StaffService(self)
-        self.seekers = SeekerService(self)
-        self.audit = AuditService(self)
-        self.demo = DemoService(self)
-        self.eligibility = EligibilityService(self)
-        self.search = SearchService(self)
-        self.registration = RegistrationService(self)
-        self.duplicates = DuplicateReview(self)
-        self.program_registration = ProgramRegistrationService(self)
-        self.enrollments = EnrollmentService(self)
-        self.service_records = ServiceRecordService(self)
-        self.plans = PlanService(self)
-        self.documents = DocumentService(self)
-        self.notes = NoteService(self)
-        self.occupations = OccupationService(self)
-        self.industries = IndustryService(self)
-        self.employers = EmployerService(self)
-        self.postings = PostingService(self)
-        self.resumes = ResumeService(self)
-        self.jobs = JobSearchService(self)
-        self.referrals = ReferralService(self)
-        for name, service in list(vars(self).items()):
-            if type(service).__module__.startswith("jobcenter_tui.services."):
-                self._guard_refusals(name, service)
+            password_hasher = PasswordHasher()  # Argon2id, RFC 9106 low-memory profile
+        self.password_hasher = password_hasher
+        self._building = threading.RLock()  # a service may use another while it is built
+
+    def __getattr__(self, name: str) -> Any:
+        """Each use-case service is built (and its module imported) when first used: a console that
+        signs in, searches and opens a case never loads the demo generator, imports or documents."""
+        where = _SERVICE_CLASSES.get(name)
+        if where is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        with self._building:
+            built = self.__dict__.get(name)
+            if built is None:
+                module, cls = where
+                built = getattr(importlib.import_module(f"jobcenter_tui.services.{module}"), cls)(self)
+                self._guard_refusals(name, built)
+                self.__dict__[name] = built
+        return built
 
     # --- the unit of work ----------------------------------------------------------------------
 
@@ -164,8 +224,10 @@ class Services:
         # An actor built by hand (tests, trusted tools) has no staff id: there is no session to end.
         if actor is None or actor.kind != "staff" or actor.staff_id is None:
             return
+        from sqlmodel import Session
+
         conn = session.connection() if isinstance(session, Session) else session  # Core: no ORM round on each call
-        row = conn.execute(_ACCESS_CHECK, {"id": actor.staff_id}).first()
+        row = conn.execute(_access_check(), {"id": actor.staff_id}).first()
         if row is None or row[0] != "active" or (actor.access_version is not None and row[1] != actor.access_version):
             raise SessionEnded()
 
@@ -242,6 +304,11 @@ def open_services(
     error, because a new key could never decrypt the old values. A key file that is not the store's
     own is refused (``WrongKeyError``) before anything is written.
     """
+    from sqlalchemy import text
+
+    from jobcenter_tui.db.engine import Database
+    from jobcenter_tui.services.crypto import KeyFileError, Keyring
+
     settings = settings or load_settings()
     ensure_private_dir(settings.home)
     check_private_store(settings.sqlite_path)  # UnsafeFileError: others can read it
@@ -278,3 +345,43 @@ def open_services(
     except BaseException:
         db.dispose()
         raise
+
+
+STORE_BUSY_AT_OPEN = ("store busy: another session held the store's write lock too long; nothing was done. "
+                      "Try again in a moment.")
+
+
+def _half_built(services: Services) -> bool:
+    """``services.demo.is_half_built()`` without loading the demo generator on every start: one key lookup."""
+    from sqlalchemy import text
+
+    with services.db.session() as session:
+        marker = session.execute(text("SELECT value FROM app_meta WHERE key = :key"), {"key": DEMO_MARKER}).scalar()
+    return marker == DEMO_BUILDING
+
+
+def open_store(settings: Settings | None = None, *, half_built_ok: bool = False, **options: Any) -> Services:
+    """``open_services`` for the console and the commands: what stops the store from opening is
+    :class:`StoreNotOpened` in plain words — another store's key, a store others can read, a busy
+    store, a half-built demo (refused unless ``half_built_ok``: only ``demo`` may open it, to finish
+    it). Anything else is a bug and is raised as it is."""
+    from jobcenter_tui.config import UnsafeFileError
+    from jobcenter_tui.services.crypto import KeyFileError
+
+    try:
+        services = open_services(settings, **options)
+    except (KeyFileError, UnsafeFileError) as exc:
+        raise StoreNotOpened(str(exc), 2) from None
+    except Exception as exc:  # opening adds missing reference rows: another writer may hold the lock
+        if isinstance(as_refusal(exc), StoreBusy):
+            raise StoreNotOpened(STORE_BUSY_AT_OPEN, 75) from None
+        raise
+    try:
+        if not half_built_ok and _half_built(services):
+            from jobcenter_tui.services.demo import HALF_BUILT_MESSAGE
+
+            raise StoreNotOpened(HALF_BUILT_MESSAGE, 1)
+    except BaseException:
+        services.close()
+        raise
+    return services

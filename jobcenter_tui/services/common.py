@@ -6,9 +6,7 @@ of work: nothing here opens a session of its own.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from importlib.resources import files
 from typing import Any
 
 from sqlalchemy import func
@@ -22,18 +20,19 @@ from jobcenter_tui.db.models import (
     ServiceCatalogEntry,
     new_id,
 )
-from jobcenter_tui.domain.eligibility import EligibilityConfig, EligibilityResult, build_config
-from jobcenter_tui.domain.eligibility.config import llsil_from_json
+from jobcenter_tui.domain.eligibility import EligibilityConfig, EligibilityResult
 from jobcenter_tui.domain.permissions import Actor, ProgramLevel
 from jobcenter_tui.domain.programs import PROGRAM_CODES, program_name
 from jobcenter_tui.domain.record import SeekerRecord, parse_record
 from jobcenter_tui.services.crypto import Keyring
+from jobcenter_tui.services.eligibility_check import (  # noqa: F401 - re-exported: the use cases' one place
+    LLSIL_KEY,
+    SWITCHES_KEY,
+    config_from_entries,
+    shipped_data,
+)
 from jobcenter_tui.services.errors import NotFound, PermissionDenied
 from jobcenter_tui.services.seeker_mapping import row_record_dict
-
-SWITCHES_KEY = "eligibility.switches"
-LLSIL_KEY = "eligibility.llsil"
-
 
 # --- names and permissions ---------------------------------------------------------------------
 
@@ -85,17 +84,6 @@ def service_catalog(session: Session) -> dict[str, ServiceCatalogEntry]:
 
 
 # --- eligibility configuration and determinations ----------------------------------------------
-
-
-def shipped_data() -> dict[str, Any]:
-    """The poverty tables and default switches shipped with the product."""
-    return json.loads(files("jobcenter_tui.data").joinpath("eligibility.json").read_text(encoding="utf-8"))
-
-
-def config_from_entries(entries: dict[str, Any]) -> EligibilityConfig:
-    llsil_raw = entries.get(LLSIL_KEY)
-    llsil = llsil_from_json(llsil_raw) if llsil_raw else None
-    return build_config(shipped_data(), switches=entries.get(SWITCHES_KEY) or {}, llsil=llsil)
 
 
 def config_entries(session: Session) -> dict[str, Any]:

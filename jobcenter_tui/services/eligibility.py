@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session, select
 
 from jobcenter_tui.db.models import ConfigEntry, EligibilityDetermination
-from jobcenter_tui.domain.eligibility import EligibilityConfig, EligibilityResult, evaluate, llsil_region_problems
+from jobcenter_tui.domain.eligibility import EligibilityConfig, EligibilityResult, evaluate
 from jobcenter_tui.domain.eligibility.config import (
     SWITCH_DEFAULTS,
     ConfigError,
@@ -22,51 +22,23 @@ from jobcenter_tui.domain.eligibility.config import (
     parse_llsil_csv,
     parse_switches,
 )
-from jobcenter_tui.domain.lines import LineProblem, load_json
 from jobcenter_tui.domain.permissions import Actor, Privilege
-from jobcenter_tui.domain.record import RecordInvalid, SeekerRecord, as_of_problem, parse_record
+from jobcenter_tui.domain.record import as_of_problem
 from jobcenter_tui.services.audit import append_audit
 from jobcenter_tui.services.common import (
     LLSIL_KEY,
     SWITCHES_KEY,
+    config_entries,
     determination_row,
     eligibility_config,
     next_sequence,
     stored_record,
 )
+from jobcenter_tui.services.eligibility_check import check_record, llsil_problems, validated_record  # noqa: F401
 from jobcenter_tui.services.errors import InvalidInput
 
 if TYPE_CHECKING:
     from jobcenter_tui.services import Services
-
-
-def llsil_problems(record: SeekerRecord, cfg: EligibilityConfig) -> list[dict[str, str]]:
-    """``llsil_region`` must name a region of the configured LLSIL table (the rule is the domain's)."""
-    return llsil_region_problems(record.llsil_region, cfg)
-
-
-def _raw_region(data: str | dict[str, Any]) -> str | None:
-    """The ``llsil_region`` of a record that failed validation elsewhere, so every bad field is named."""
-    try:
-        raw = load_json(data) if isinstance(data, str) else data
-    except LineProblem:
-        return None
-    region = raw.get("llsil_region") if isinstance(raw, dict) else None
-    return region if isinstance(region, str) and region else None
-
-
-def validated_record(data: str | dict[str, Any], cfg: EligibilityConfig, today: date | None) -> SeekerRecord:
-    """The record checked against the record layout *and* the configuration; RecordInvalid names each bad field."""
-    try:
-        record = parse_record(data, today)
-    except RecordInvalid as exc:
-        extra = [p for p in llsil_region_problems(_raw_region(data), cfg)
-                 if not any(e["field"] == p["field"] for e in exc.errors)]
-        raise RecordInvalid([*exc.errors, *extra]) from None
-    problems = llsil_problems(record, cfg)
-    if problems:
-        raise RecordInvalid(problems)
-    return record
 
 
 @dataclass(frozen=True)
@@ -101,6 +73,11 @@ class EligibilityService:
         """The configuration in force (a use case already in a unit of work calls ``common.eligibility_config``)."""
         with self._s.db.session() as session:
             return eligibility_config(session)
+
+    def settings_entries(self) -> dict[str, Any]:
+        """The store's configuration rows by key (what ``config_from_entries`` builds the configuration from)."""
+        with self._s.db.session() as session:
+            return config_entries(session)
 
     def settings(self) -> dict[str, Any]:
         """The switches in force and where the tables come from (for ``config show``)."""
@@ -160,11 +137,7 @@ class EligibilityService:
 
     def check(self, text: str, as_of: date) -> EligibilityResult:
         """Evaluate one record given as JSON (``eligibility check``); nothing is stored."""
-        cfg = self.config()
-        record = validated_record(text, cfg, self._s.today())
-        if problem := as_of_problem(record.date_of_birth, as_of):
-            raise RecordInvalid([{"field": "as_of", "message": problem}])
-        return evaluate(record, as_of, cfg)
+        return check_record(text, as_of, self.config(), self._s.today())
 
     def preview(self, data: dict[str, Any], as_of: date | None = None) -> EligibilityResult:
         """What the rules say about answers not yet saved (the wizard's review page)."""

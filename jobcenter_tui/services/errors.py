@@ -14,7 +14,7 @@ from jobcenter_tui.domain.permissions import PermissionDenied
 
 __all__ = [
     "Refusal", "PermissionDenied", "ServiceError", "NotFound", "InvalidInput", "LoginFailed", "StaleRecord",
-    "StoreBusy", "SessionEnded", "as_refusal",
+    "StoreBusy", "SessionEnded", "StoreNotOpened", "as_refusal",
 ]
 
 BUSY_MESSAGE = "The store is busy — try again in a moment. Nothing was saved; what you typed is kept."
@@ -72,6 +72,15 @@ class StoreBusy(ServiceError):
 
     def __init__(self, message: str = BUSY_MESSAGE) -> None:
         super().__init__(message)
+
+
+class StoreNotOpened(ServiceError):
+    """The store cannot be opened (another store's key, a store others can read, a half-built demo,
+    busy), said in plain words; ``exit_code`` is the command line's status for it."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 # SQLite says "database is locked" / "database table is locked"; PostgreSQL has codes for a lock

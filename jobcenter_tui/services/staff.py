@@ -104,8 +104,15 @@ class StaffService:
     def __init__(self, services: Services) -> None:
         self._s = services
         self._hasher: PasswordHasher = services.password_hasher
-        # verified against when the account does not exist, so both cost the same time
-        self._dummy_hash = self._hasher.hash("not-a-real-password-for-timing")
+        self._dummy: str | None = None
+
+    @property
+    def _dummy_hash(self) -> str:
+        """Verified against when the account does not exist, so both cost the same time. Made at the
+        first sign-in that needs it (never at start-up: hashing costs as much as a sign-in)."""
+        if self._dummy is None:
+            self._dummy = self._hasher.hash("not-a-real-password-for-timing")
+        return self._dummy
 
     # --- accounts ------------------------------------------------------------------------------
 
@@ -274,6 +281,7 @@ class StaffService:
         counted in a shared bucket and answered with exactly the same words and waits.
         """
         name = normalize_username(username)[:64]
+        dummy = self._dummy_hash  # made before the look-up: the first sign-in costs the same, name or no name
         now = self._s.now()
         source = throttle_source(terminal)
         outcome: Actor | LoginFailed
@@ -292,7 +300,7 @@ class StaffService:
                 append_audit(session, probe, "login.throttled", at=now, entity="staff", entity_id=name, staff="")
                 outcome = LoginFailed(f"Too many failed sign-ins. Try again in {wait} seconds.", wait)
             else:
-                ok = self._verify(staff.password_hash if staff else self._dummy_hash, password)
+                ok = self._verify(staff.password_hash if staff else dummy, password)
                 if staff is None or not ok or staff.status != "active":
                     account, from_here = self._count_failure(session, key, source, now, counts)
                     append_audit(session, probe, "login.failed", at=now, entity="staff", entity_id=name, staff="",

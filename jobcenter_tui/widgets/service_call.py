@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, cast
 
 from textual.worker import Worker, get_current_worker
 
-from jobcenter_tui.domain.questions import label_for, readable
 from jobcenter_tui.services.errors import InvalidInput, Refusal, SessionEnded, StaleRecord, StoreBusy, as_refusal
 
 if TYPE_CHECKING:
@@ -84,6 +83,8 @@ def describe_failure(error: BaseException, host: FailureHost, where: str) -> Fai
 
 
 def _invalid_message(errors: dict[str, str]) -> str:
+    from jobcenter_tui.domain.questions import label_for, readable  # the record's labels: not needed for the first frame
+
     parts = [f"{label_for(path)}: {readable(message)}" for path, message in errors.items()]
     return "Fix the answers marked: " + "; ".join(parts) if parts else "Fix the answers marked."
 
