@@ -124,6 +124,11 @@ class CasePane(ServiceCaller, Vertical, Generic[M]):
         self.call_service(load, done=self._loaded, group=f"pane-{self.KEY}", exclusive=True,
                           description=f"case pane {self.KEY}")
 
+    def preloaded(self, model: M) -> None:
+        """The screen loaded this pane's model with the case header (its opening audited in that same call)."""
+        self.stale = False
+        self._loaded(model)
+
     def _loaded(self, model: M) -> None:
         self.viewed = True
         self.model = model
