@@ -11,9 +11,9 @@ asked for with messages too (widgets sit below screens and never import them).
 from __future__ import annotations
 
 from abc import abstractmethod
-from weakref import WeakKeyDictionary
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from weakref import WeakKeyDictionary
 
 from rich.text import Text
 from textual.containers import Vertical
