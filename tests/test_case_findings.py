@@ -387,6 +387,12 @@ async def test_palette_runs_any_panes_action_and_a_note_reloads_only_what_shows_
             fetched[_key] += 1
             return _original(self, services, actor)
         monkeypatch.setattr(pane, "fetch", counted)
+    from jobcenter_tui.widgets.case.base import CasePane
+
+    def preloaded(self, model, _original=CasePane.preloaded):  # type: ignore[no-untyped-def]
+        fetched[self.KEY] += 1  # Program Registration is loaded with the header, in the same call
+        return _original(self, model)
+    monkeypatch.setattr(CasePane, "preloaded", preloaded)
     app = staff_app(case)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_case(app, pilot)

@@ -226,7 +226,7 @@ def add_open_enrollments(services, count: int, as_of, *, due_every: int = 4) -> 
 def test_exit_run_writes_at_most_200_enrollments_per_transaction_each_with_its_audit_rows(services, clock) -> None:  # type: ignore[no-untyped-def]
     as_of = clock().date()
     add_open_enrollments(services, 2000, as_of)
-    run = services.enrollments.exit_run(system_actor(), as_of)
+    run = services.enrollments.exit_run(system_actor(), as_of, batch=200, page=1000, lock=None)  # fixed-size writes
     assert len(run.closed) == 1500 and run.examined == 2000
     assert run.largest_batch == 200 and run.write_transactions == 8  # 750 due on each page of 1000: 200+200+200+150, twice
     with services.db.session() as s:

@@ -1,8 +1,10 @@
 """Case Details: the header, the tab bar and the routing; each tab is a pane (``widgets/case``).
 
-The screen loads the header (opening the record is audited), shows a pane when its tab is chosen
-(the pane loads its own data the first time), passes ``CaseChanged`` to the panes that depend on
-it, and opens the dialogs and screens the panes ask for. Actions on the whole record live here:
+On opening, the header and the first tab (Program Registration) come from one service call (one
+unit of work: the record read and decrypted once; opening the record and the tab audited in it).
+Every other pane is built but mounted only when its tab is first chosen (ten panes' widgets are
+most of the cost of drawing the screen), and loads its own data then. The screen passes
+``CaseChanged`` to the panes that depend on it, and opens the dialogs and screens the panes ask for. Actions on the whole record live here:
 upgrade (``u``), reveal the SSN (``r``, re-masked after 30 s or when the tab or screen is left),
 record a determination (``d``, asked first), refresh (``F5``).
 """
@@ -10,16 +12,18 @@ record a determination (``d``, asked first), refresh (``F5``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any, cast
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import AwaitMount
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
 from jobcenter_tui.services.eligibility import DeterminationView
+from jobcenter_tui.services.program_registration import CaseOpening
 from jobcenter_tui.services.seekers import SeekerDetail
 from jobcenter_tui.widgets.case.base import (
     DETERMINATION,
@@ -76,6 +80,10 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
         self.revealed_ssn: str | None = None
         self._mask_timer: Timer | None = None
         self._opened = False
+        # Every pane exists from the start (the palette lists their actions, CaseChanged marks them stale),
+        # but only the first tab's is mounted with the screen; the others when their tab is first shown.
+        self._panes: dict[str, CasePane[Any]] = {pane.KEY: pane(seeker_id) for pane in PANES}
+        self._mounting: dict[str, AwaitMount] = {}
 
     # --- layout and routing --------------------------------------------------------------------
 
@@ -83,33 +91,44 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
         yield Header()
         yield CaseHeader("Loading…", id="case-header")
         with TabbedContent(id="case-tabs"):
-            for pane in PANES:
+            for number, pane in enumerate(PANES):
                 with TabPane(pane.TITLE, id=f"tab-{pane.KEY}"):
-                    yield pane(self.seeker_id)
+                    if number == 0:
+                        yield self._panes[pane.KEY]
         yield Footer(compact=True)  # the keys of a pane and of the record fit 80 columns
 
     def on_mount(self) -> None:
         self._load_header()
-        self.active_pane.shown()
 
     @property
     def panes(self) -> list[CasePane[Any]]:
-        return list(self.query(".case-pane").results(CasePane))  # type: ignore[type-abstract]
+        """Every pane, mounted or not yet shown."""
+        return list(self._panes.values())
 
     @property
     def active_pane(self) -> CasePane[Any]:
-        key = self.query_one(TabbedContent).active.removeprefix("tab-")
-        return cast("CasePane[Any]", self.query_one(f"#pane-{key}"))
+        return self._panes[self.query_one(TabbedContent).active.removeprefix("tab-")]
 
-    def action_show_tab(self, number: int) -> None:
+    async def _mounted(self, pane: CasePane[Any]) -> CasePane[Any]:
+        """The pane, mounted in its tab (the first time its tab is shown)."""
+        mounting = self._mounting.get(pane.KEY)
+        if mounting is None and pane.parent is None:
+            mounting = self._mounting[pane.KEY] = self.query_one(f"#tab-{pane.KEY}", TabPane).mount(pane)
+        if mounting is not None:
+            await mounting  # a key and the tab's activation may both ask: neither goes on before it is mounted
+        return pane
+
+    async def action_show_tab(self, number: int) -> None:
         """Keys 1-9 and 0 show a tab and put the cursor in its table, so its keys work at once."""
         self.query_one(TabbedContent).active = f"tab-{PANES[number - 1].KEY}"
-        self.active_pane.focus_main()
+        (await self._mounted(self.active_pane)).focus_main()
 
     @on(TabbedContent.TabActivated)
-    def _tab_changed(self) -> None:
+    async def _tab_changed(self) -> None:
         self._mask()  # a revealed SSN does not follow the person to another tab
-        pane = self.active_pane
+        pane = await self._mounted(self.active_pane)
+        if pane is not self.active_pane:
+            return  # another tab was chosen while this one mounted
         pane.shown()
         pane.focus_main()
         self.refresh_bindings()
@@ -131,12 +150,35 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
     def _load_header(self) -> None:
         audit = not self._opened  # opening the record is audited once, not every refresh
         self._opened = True
+        first = self._panes[PANES[0].KEY]
+        if audit and first.stale and first is self.active_pane:
+            self._open_case(first)
+            return
 
         def load(s: Any, a: Any) -> tuple[SeekerDetail, DeterminationView | None, list[str]]:
             notices = [n for n in (s.resumes.header_notice(a, self.seeker_id),) if n]
             return s.seekers.get(a, self.seeker_id, audit=audit), s.eligibility.latest(a, self.seeker_id), notices
 
         self.call_service(load, done=self._header_loaded, failed=self._header_failed, group="case-header", exclusive=True)
+
+    def _open_case(self, pane: CasePane[Any]) -> None:
+        """The header and Program Registration from one call: one unit of work, the record read once, the
+        opening of the record and of the tab audited in it, before anything is shown."""
+        from jobcenter_tui.widgets.case.program_registration import ProgramsModel
+
+        pane.stale = False
+        seeker_id = self.seeker_id
+
+        def opened(opening: CaseOpening) -> None:
+            self._header_loaded((opening.detail, opening.determination, opening.notices))
+            pane.preloaded(ProgramsModel(opening.rows, opening.determination))
+
+        def failed(failure: Failure) -> bool:
+            pane.stale = True
+            return self._header_failed(failure)
+
+        self.call_service(lambda s, a: s.program_registration.opening(a, seeker_id, panes=(pane.KEY,)), done=opened,
+                          failed=failed, group="case-header", exclusive=True)
 
     def _header_loaded(self, loaded: tuple[SeekerDetail, DeterminationView | None, list[str]]) -> None:
         self.detail, self.determination, self.notices = loaded
@@ -246,7 +288,7 @@ class CaseDetailsScreen(ServiceCaller, Screen[None]):
 
     async def _run_on_pane(self, pane: CasePane[Any], action: str) -> None:
         self.query_one(TabbedContent).active = f"tab-{pane.KEY}"
-        pane.focus_main()
+        (await self._mounted(pane)).focus_main()
         await pane.run_action(action)
 
     def action_reload(self) -> None:

@@ -11,10 +11,10 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, insert
+from sqlalchemy import and_, bindparam, func, insert, literal, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy import update as sa_update
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +30,7 @@ from jobcenter_tui.db.models import (
 from jobcenter_tui.domain.eligibility import evaluate
 from jobcenter_tui.domain.enrollment import (
     CLOSED,
+    EXIT_DAYS,
     EXIT_REASONS,
     NEVER_PARTICIPATED,
     OPEN,
@@ -85,11 +86,15 @@ class EnrollmentView:
     version: int
 
 
-EXIT_BATCH = 200  # enrollments closed per write transaction by the exit run (about 50 ms of lock each)
-EXIT_PAGE = 1000  # open enrollments read per page by the exit run (no write lock)
-# Between two of its write transactions the exit run steps aside this long on SQLite: a writer waiting for the
-# lock retries at least every 100 ms (SQLite's busy handler), so it always gets in. (PostgreSQL locks rows.)
-EXIT_PAUSE = 0.1
+EXIT_BATCH = 5000  # at most this many enrollments closed per write transaction of the exit run
+EXIT_FIRST_BATCH = 250  # its first write; the next ones are sized from the time each enrollment took
+EXIT_LOCK = 0.1  # each write transaction of the exit run is sized to hold the write lock about this long
+EXIT_PAGE = 20_000  # open enrollments read per page by the exit run (no write lock)
+# Between two of its write transactions the exit run steps aside this long on SQLite. A writer waiting for the
+# lock retries by SQLite's busy handler, whose sleeps grow 1, 2, 5, 10, 15, 20, 25, 25, 25, 50… ms: one that
+# began waiting during a write of about EXIT_LOCK sleeps at most 25-50 ms at a time, so it wakes in this gap
+# (or in the next one). (PostgreSQL locks rows: no pause there.)
+EXIT_PAUSE = 0.03
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,25 @@ def open_if_participating(session: Session, actor: Actor, enrollment: Enrollment
     if start is not None:
         enrollment.participation_date = start
         move(session, actor, enrollment, OPEN, f"first participation service on {start.isoformat()}", at)
+
+
+def _open_enrollments_page(after: str, limit: int, as_of: date) -> Any:
+    """(id, may be due) of up to ``limit`` open enrollments after ``after``, in id order.
+
+    "May be due" is what SQL can rule out set-based, a necessary condition of the exit rule: no
+    participation service scheduled or under way, and none received in the last ``EXIT_DAYS`` days.
+    The rule itself (planned gaps, the exit date) decides inside the write.
+    """
+    ended = func.coalesce(col(ServiceRecord.end_date), col(ServiceRecord.start_date))
+    recent = (sa_select(literal(1)).select_from(ServiceRecord)
+              .join(ServiceCatalogEntry, col(ServiceCatalogEntry.code) == col(ServiceRecord.code))
+              .where(col(ServiceRecord.enrollment_id) == col(Enrollment.id), col(ServiceCatalogEntry.extends_participation),
+                     or_(col(ServiceRecord.status).in_(("scheduled", "in_progress")),
+                         and_(col(ServiceRecord.status) == "completed", ended > as_of - timedelta(days=EXIT_DAYS),
+                              ended <= as_of))))
+    return (sa_select(col(Enrollment.id), ~recent.exists())
+            .where(col(Enrollment.status) == OPEN, col(Enrollment.id) > after)
+            .order_by(col(Enrollment.id)).limit(limit))
 
 
 # --- the use cases -----------------------------------------------------------------------------
@@ -305,16 +329,19 @@ class EnrollmentService:
         """Close every open enrollment whose 90 days have run out (see ``exit_run``); the ones closed by this run."""
         return self.exit_run(actor, as_of).closed
 
-    def exit_run(self, actor: Actor, as_of: date | None = None, *, batch: int = EXIT_BATCH,
-                 page: int = EXIT_PAGE, pause: float | None = None) -> ExitRun:
+    def exit_run(self, actor: Actor, as_of: date | None = None, *, batch: int = EXIT_BATCH, page: int = EXIT_PAGE,
+                 lock: float | None = EXIT_LOCK, pause: float | None = None) -> ExitRun:
         """Close every open enrollment whose 90 days have run out. Idempotent: run it daily.
 
         Never one long write: open enrollments are read a page at a time (keyset on id) without the
-        write lock, the rule decides which are due, and those are closed ``batch`` at a time, each
-        batch in its own short write transaction with its history and audit rows. Inside the write
-        each row is read again (still open? a service recorded meanwhile?) and decided again, so a
-        change made between the read and the write is never overwritten. Between two writes it pauses
-        (``EXIT_PAUSE`` on SQLite), so other writers are not starved.
+        write lock, with a set-based test in SQL that rules out those that cannot be due (a participation
+        service under way, or one received in the last 90 days). The rest are closed in short write
+        transactions, each with its history and audit rows: the first of ``EXIT_FIRST_BATCH``, then each
+        sized from the last one's time per enrollment to hold the lock about ``lock`` seconds (at most
+        ``batch``; ``lock=None``: always ``batch``). Inside the write each row is read again (still open?
+        a service recorded meanwhile?) and decided by the exit rule, so a change made between the read
+        and the write is never overwritten. Between two writes it pauses (``EXIT_PAUSE`` on SQLite), so
+        other writers are not starved.
         """
         if not actor.is_system:
             raise PermissionDenied("The exit run is a scheduled job: run 'jobcenter exits run'")
@@ -325,26 +352,30 @@ class EnrollmentService:
         last_id = ""
         if pause is None:
             pause = EXIT_PAUSE if self._s.db.dialect == "sqlite" else 0.0
+        size = batch if lock is None else min(batch, EXIT_FIRST_BATCH)
         with self._s.unit(actor) as session:
             catalog = service_catalog(session)
         while True:
             with self._s.unit(actor) as session:
-                ids = list(session.exec(select(Enrollment.id).where(Enrollment.status == OPEN, col(Enrollment.id) > last_id)
-                                        .order_by(col(Enrollment.id)).limit(page)).all())
-                facts = service_facts(session, ids, catalog)
-            if not ids:
+                rows = session.execute(_open_enrollments_page(last_id, page, as_of)).all()
+            if not rows:
                 break
-            examined += len(ids)
-            last_id = ids[-1]
-            due = [i for i in ids if exit_clock(facts.get(i, []), as_of).exit_due]
-            for start in range(0, len(due), batch):
+            examined += len(rows)
+            last_id = rows[-1][0]
+            due = [eid for eid, maybe_due in rows if maybe_due]
+            start = 0
+            while start < len(due):
+                ids = due[start:start + size]
+                start += len(ids)
                 if transactions and pause:
                     time.sleep(pause)
-                done, held = self._close_due(actor, due[start:start + batch], catalog, as_of)
+                done, held = self._close_due(actor, ids, catalog, as_of)
                 closed.extend(done)
                 transactions += 1
-                largest = max(largest, len(due[start:start + batch]))
+                largest = max(largest, len(ids))
                 longest = max(longest, held)
+                if lock is not None and held > 0:
+                    size = max(1, min(batch, 2 * len(ids), int(len(ids) * lock / held)))
         return ExitRun(closed, examined, transactions, largest, longest)
 
     def _close_due(self, actor: Actor, ids: list[str], catalog: dict[str, ServiceCatalogEntry],
@@ -383,6 +414,6 @@ class EnrollmentService:
                     updates).rowcount  # type: ignore[attr-defined]  # DML gives a CursorResult
                 if changed != len(updates):  # cannot happen under the write lock; never write history for a lost row
                     raise StaleRecord("An enrollment changed while the exit run was closing it; run it again")
-                session.execute(insert(EnrollmentStatusChange), history)
+                session.connection().execute(insert(EnrollmentStatusChange.__table__), history)  # type: ignore[attr-defined]
                 append_audit_events(session, actor, events, at=now)
         return closed, time.perf_counter() - started

@@ -13,6 +13,7 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from weakref import WeakKeyDictionary
 
 from rich.text import Text
 from textual.containers import Vertical
@@ -124,6 +125,11 @@ class CasePane(ServiceCaller, Vertical, Generic[M]):
         self.call_service(load, done=self._loaded, group=f"pane-{self.KEY}", exclusive=True,
                           description=f"case pane {self.KEY}")
 
+    def preloaded(self, model: M) -> None:
+        """The screen loaded this pane's model with the case header (its opening audited in that same call)."""
+        self.stale = False
+        self._loaded(model)
+
     def _loaded(self, model: M) -> None:
         self.viewed = True
         self.model = model
@@ -179,8 +185,16 @@ class CasePane(ServiceCaller, Vertical, Generic[M]):
         self.post_message(ConfirmRequest(question, yes, on_yes))
 
 
-def fill_table(table: DataTable, rows: Iterable[tuple[str | None, tuple[Any, ...]]]) -> None:
-    """Refill a table, keeping the cursor on the row it was on (by key) when that row is still there."""
+FIRST_ROWS = 60  # rows put in a table before its first frame (a screen holds ~35); the rest right after it
+
+
+def fill_table(table: DataTable, rows: Iterable[tuple[str | None, tuple[Any, ...]]], *, first: int = FIRST_ROWS) -> None:
+    """Refill a table, keeping the cursor on the row it was on (by key) when that row is still there.
+
+    A long table gets its first ``first`` rows now and the rest just after the next frame: the part
+    on screen is drawn without waiting for hundreds of rows to be added and measured. A refill before
+    then drops the rest of the older one.
+    """
     previous: str | None = None
     if table.row_count:
         try:
@@ -188,10 +202,23 @@ def fill_table(table: DataTable, rows: Iterable[tuple[str | None, tuple[Any, ...
         except Exception:  # noqa: BLE001 - no cursor yet
             previous = None
     table.clear()
-    for key, cells in rows:
-        table.add_row(*cells, key=key)
-    if previous is not None and previous in table.rows:
-        table.move_cursor(row=table.get_row_index(previous), animate=False)
+    rows = list(rows)
+    fill = _fills[table] = object()  # this refill, unless a newer one replaces it
+
+    def add(part: list[tuple[str | None, tuple[Any, ...]]]) -> None:
+        if _fills.get(table) is not fill:
+            return
+        for key, cells in part:
+            table.add_row(*cells, key=key)
+        if previous is not None and previous in table.rows:
+            table.move_cursor(row=table.get_row_index(previous), animate=False)
+
+    add(rows[:first])
+    if len(rows) > first:
+        table.call_after_refresh(add, rows[first:])
+
+
+_fills: WeakKeyDictionary[DataTable, object] = WeakKeyDictionary()
 
 
 def human_size(size: int) -> str:
