@@ -12,9 +12,10 @@ the same thing done the plainest way in raw ``sqlite3`` on the same connection s
 (WAL, synchronous=NORMAL):
 
 * **raw read**: the same index lookups fetching the same page of rows;
-* **raw audit insert**: ``BEGIN IMMEDIATE``, read the newest row's hash, one ``INSERT`` of a row
-  HMAC-chained onto it, ``COMMIT`` — into a scratch table shaped like ``audit_log`` (its indexes
-  too) in the same store, dropped at the end, so the real keyed chain is never touched.
+* **raw audit insert**: ``BEGIN IMMEDIATE``, read the newest audit row, ``INSERT`` one row
+  HMAC-chained onto it under the store's audit key, ``COMMIT`` — into ``audit_log`` itself (a
+  scratch table would be small and cheap to insert into; the real one at a million seekers holds
+  a million rows under four indexes), so the chain stays whole: ``jobcenter audit verify`` passes.
 
 The baseline of each figure is raw read + raw audit insert, measured in the same iteration (every
 search is audited, so that is the plainest way to give the same guarantee); the raw read alone is
@@ -24,9 +25,6 @@ given beside it so that nobody mistakes one for the other. Not a test.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import hmac
-import json
 import os
 import random
 import sqlite3
@@ -39,7 +37,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from figures import Figure  # noqa: E402
 
 PAGE = 50
-SCRATCH = "bench_raw_audit"
 COLUMNS = ("j.pk, j.id, j.first_name, j.middle_name, j.last_name, j.suffix, j.date_of_birth, j.ssn_cipher, "
            "j.ssn_not_provided, j.address_city, j.account_type, j.last_activity_at")
 
@@ -95,36 +92,42 @@ def figures(home: Path, seekers: int, queries: int = 200) -> list[Figure]:
         return raw.execute(f"SELECT {COLUMNS} FROM job_seeker j WHERE j.phone = ? ORDER BY j.last_name, j.first_name, j.pk "
                            "LIMIT ?", (params["phone"], PAGE + 1)).fetchall()
 
-    ddl = raw.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'").fetchone()[0]
-    raw.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
-    raw.execute(ddl.replace("audit_log", SCRATCH, 1))
-    for (index_sql,) in raw.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_log' "
-                                    "AND sql IS NOT NULL").fetchall():
-        name = index_sql.split(" ON ")[0].split()[-1]
-        raw.execute(index_sql.replace(name, f"{SCRATCH}_{name}", 1).replace(" ON audit_log", f" ON {SCRATCH}", 1))
-    chain_key = os.urandom(32)
+    # The raw audit row is a real one: chained onto the newest row under the store's audit key and
+    # inserted into audit_log itself (its size and its four indexes are part of what a write costs),
+    # stored as SQLAlchemy would store it, so `jobcenter audit verify` still passes afterwards.
+    from datetime import UTC, datetime
+
+    from jobcenter_tui.db.models import AuditEntry
+    from jobcenter_tui.domain.audit import AuditContent, chain_hash
+
+    table = AuditEntry.__table__  # type: ignore[attr-defined]
+    dialect = services.db.engine.dialect
+    store_at = table.c.at.type.bind_processor(dialect)
+    store_changes = table.c.changes.type.bind_processor(dialect)
+    audit_key = services.db.audit_key
+    insert_sql = ("INSERT INTO audit_log (id, at, staff, os_user, terminal, action, entity, entity_id, changes, reason, "
+                  "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL, ?, ?)")
 
     def raw_audit(kind: str, results: int) -> None:
-        """One chained audit row in its own write transaction: read the newest row's hash, HMAC the
-        new row onto it, insert, commit — the plainest way to record a search in a hash chain."""
-        changes = json.dumps({"kind": kind, "results": results, "page": 0})
-        at = time.strftime("%Y-%m-%d %H:%M:%S.000000")
+        """One chained audit row in its own write transaction: the plainest way to record a search."""
+        content = AuditContent(at=datetime.now(UTC), staff=actor.username, os_user="benchmark", terminal="raw sqlite3",
+                               action="seeker.search_ssn" if kind == "ssn" else "seeker.search", entity="search", entity_id=None,
+                               changes={"kind": kind, "results": results, "page": 0}, reason=None)
         raw.execute("BEGIN IMMEDIATE")
-        head = raw.execute(f"SELECT hash FROM {SCRATCH} ORDER BY id DESC LIMIT 1").fetchone()
-        prev = head[0] if head else "0" * 64
-        digest = hmac.new(chain_key, f"{prev}|{at}|frontdesk|seeker.search|{changes}".encode(), hashlib.sha256).hexdigest()
-        raw.execute(f"INSERT INTO {SCRATCH} (at, staff, os_user, terminal, action, entity, changes, prev_hash, hash) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (at, "frontdesk", "bench", "pts/0", "seeker.search", "search", changes, prev, digest))
+        last_id, prev = raw.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+        raw.execute(insert_sql, (last_id + 1, store_at(content.at), content.staff, content.os_user, content.terminal,
+                                 content.action, content.entity, store_changes(content.changes), prev,
+                                 chain_hash(prev, content, audit_key)))
         raw.execute("COMMIT")
 
     out: list[Figure] = []
     try:
         for kind, (family, cases) in kinds.items():
             rng.shuffle(cases)
-            for text, params in cases[:10]:  # warm the caches of both paths
+            for _, params in cases:  # every query once first: both paths then find the same pages
+                raw_read(params)         # in the cache, and the figure is the work, not the disk
+            for text, _ in cases[:10]:
                 services.search.search(actor, text, page_size=PAGE)
-                raw_read(params)
             ours, read, audit, rows = [], [], [], []
             for i, (text, params) in enumerate(cases):
                 for step in ("ours", "raw") if i % 2 else ("raw", "ours"):  # neither always goes first
@@ -154,7 +157,6 @@ def figures(home: Path, seekers: int, queries: int = 200) -> list[Figure]:
                     f"ours/raw read alone is {pct(ours, .95) / pct(read, .95):.1f}× at p95"),
             ))
     finally:
-        raw.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
         raw.close()
         services.close()
     return out

@@ -42,6 +42,11 @@ class AuditedRead:
         self._begin_check = begin_check  # None: already inside a write transaction
         self._writing = False
 
+    @property
+    def writing(self) -> bool:
+        """In its write transaction (and the session checked), or inside a unit of work already."""
+        return self._writing or self._begin_check is None
+
     def connection(self) -> Connection:
         if self._begin_check is not None and not self._writing:
             self.conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -193,11 +198,13 @@ class Services:
     def audited_read(self, actor: Actor | None, *, locked: bool = False) -> Iterator[AuditedRead]:
         """A read whose audit rows are written on the same connection right after it (search).
 
-        The session is checked and the read runs without a write lock (``single_read``); the first
-        audit row begins the write transaction (``BEGIN IMMEDIATE``) and checks the session again
-        under it, and the block's end commits — no second connection or ORM session, which cost
-        more than an exact-index lookup. ``locked``: begin the write transaction first, so the
-        read is inside the audited transaction (SSN searches). An exception rolls the audit back.
+        The read runs without a write lock (statements in autocommit, as ``single_read``); the
+        first audit row begins the write transaction (``BEGIN IMMEDIATE``) and checks the session
+        under it — the one primary-key read of staff of the call, before anything read is given
+        back — and the block's end commits: no second connection or ORM session, which cost more
+        than an exact-index lookup. ``locked``: begin (and check) first, so that the read is inside
+        the audited transaction (SSN searches). An exception rolls the audit back. A block that
+        appends no audit row checks the session at its end all the same.
         """
         if self.db.dialect != "sqlite":  # the plain unit of work: one write transaction around both
             with self.unit(actor, write=True) as session:
@@ -206,12 +213,12 @@ class Services:
         with self.db.single_read() as conn:
             read = AuditedRead(conn, {"audit_key": self.db.audit_key, "key_id": self.db.key_id},
                                lambda: self._check_access(conn, actor))
-            if locked:
-                read.connection()  # checks the session under the write lock
-            else:
-                self._check_access(conn, actor)
             try:
+                if locked:
+                    read.connection()
                 yield read
+                if not read.writing:
+                    self._check_access(conn, actor)
                 read.commit()
             except BaseException:
                 read.rollback()
