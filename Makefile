@@ -35,9 +35,9 @@ lint: $(VENV)/.test-installed
 screenshots: $(VENV)/.test-installed
 	$(BIN)/python scripts/screenshots.py
 
-## Speed figures for the README (not part of the test suite).
+## The speed table for the README (not part of the test suite): `make bench BENCH="--seekers 1000000"`.
 bench: $(VENV)/.test-installed
-	$(BIN)/python benchmarks/bench_store.py
+	$(BIN)/python benchmarks/run $(BENCH)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

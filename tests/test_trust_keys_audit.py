@@ -447,3 +447,20 @@ def test_a_torn_checkpoint_write_falls_back_to_the_other_slot(services, admin, h
     older = checkpoint.read()
     assert older is not None and older.sealed and older.last_id < newest.last_id
     assert services.audit.verify(admin).ok
+
+
+def test_a_checkpoint_written_by_another_process_is_read_in_full(services, admin, home) -> None:  # type: ignore[no-untyped-def]
+    """This process skips re-parsing only the exact bytes it wrote: another writer's newer head is
+    read, so an older head from here never moves the checkpoint back."""
+    from jobcenter_tui.services.audit import AuditCheckpoint, AuditHead
+
+    _people(services, admin)
+    ours = services.audit_checkpoint
+    assert ours is not None
+    state = ours.read()
+    assert state is not None
+    other = AuditCheckpoint(ours.path, ours._key, ours.keyed_from, ours._legacy_rows)  # another process
+    other.advance(AuditHead(state.last_id + 5, "f" * 64))
+    ours.advance(AuditHead(state.last_id + 1, "e" * 64))  # older than what the other wrote
+    newest = ours.read()
+    assert newest is not None and (newest.last_id, newest.last_hash) == (state.last_id + 5, "f" * 64)

@@ -343,3 +343,20 @@ def test_the_console_starts_without_loading_the_password_dictionaries() -> None:
              "print('zxcvbn' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_search_of_an_ended_session_writes_no_audit_row_and_shows_nothing(with_ssn, admin) -> None:  # type: ignore[no-untyped-def]
+    """The search's one session check is under the write lock of its audit row: read, then refused."""
+    from sqlalchemy import text
+
+    services, cm, _, _ = with_ssn
+    assert services.search.search(cm, "reyes").rows
+    services.staff.set_status(admin, "cm", "disabled")
+    with services.db.session() as s:
+        before = s.execute(text("SELECT count(*) FROM audit_log WHERE action LIKE 'seeker.search%'")).scalar()
+    for typed in ("reyes", SSN, "1979-04-02"):
+        with pytest.raises(SessionEnded):
+            services.search.search(cm, typed)
+    with services.db.session() as s:
+        after = s.execute(text("SELECT count(*) FROM audit_log WHERE action LIKE 'seeker.search%'")).scalar()
+    assert after == before

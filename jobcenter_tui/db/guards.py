@@ -6,7 +6,7 @@ chain linear when two writers append at once.
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 SQLITE_AUDIT_APPEND_ONLY_V1 = [
@@ -43,11 +43,12 @@ def audit_guard_drop_ddl(dialect: str) -> list[str]:
     return {"sqlite": SQLITE_AUDIT_APPEND_ONLY_V1_DROP, "postgresql": POSTGRES_AUDIT_APPEND_ONLY_V1_DROP}.get(dialect, [])
 
 
-def lock_audit_chain(session: Session) -> None:
+def lock_audit_chain(session: Session | Connection) -> None:
     """Serialise appends to the hash chain for the rest of this transaction.
 
     SQLite write units already hold the database's write lock (BEGIN IMMEDIATE); PostgreSQL needs
     a transaction-scoped advisory lock.
     """
-    if session.get_bind().dialect.name == "postgresql":
+    dialect = session.dialect if isinstance(session, Connection) else session.get_bind().dialect
+    if dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(727364)"))

@@ -94,6 +94,40 @@ def _access_check() -> Any:
     return text(_ACCESS_CHECK_SQL)
 
 
+class AuditedRead:
+    """What :meth:`Services.audited_read` yields: ``conn`` for the read and, as ``connection()`` and
+    ``info`` (what the audit writer asks of a session), the write transaction of its audit rows."""
+
+    def __init__(self, conn: Connection, info: dict[str, Any], begin_check: Callable[[], None] | None) -> None:
+        self.conn = conn
+        self.info = info
+        self._begin_check = begin_check  # None: already inside a write transaction
+        self._writing = False
+
+    @property
+    def writing(self) -> bool:
+        """In its write transaction (and the session checked), or inside a unit of work already."""
+        return self._writing or self._begin_check is None
+
+    def connection(self) -> Connection:
+        if self._begin_check is not None and not self._writing:
+            self.conn.exec_driver_sql("BEGIN IMMEDIATE")
+            self._writing = True
+            self._begin_check()  # the session still stands, under the write lock
+        return self.conn
+
+    def commit(self) -> None:
+        if self._writing:
+            self._writing = False
+            self.conn.exec_driver_sql("COMMIT")
+
+    def rollback(self) -> None:
+        if self._writing:
+            self._writing = False
+            self.info.pop("audit_head", None)
+            self.conn.exec_driver_sql("ROLLBACK")
+
+
 def utcnow() -> datetime:
     """Aware UTC: what the store holds (SQLModel refuses naive datetimes)."""
     return datetime.now(UTC)
@@ -219,6 +253,39 @@ class Services:
         with self.db.single_read() as conn:
             self._check_access(conn, actor)
             yield conn
+
+    @contextmanager
+    def audited_read(self, actor: Actor | None, *, locked: bool = False) -> Iterator[AuditedRead]:
+        """A read whose audit rows are written on the same connection right after it (search).
+
+        The read runs without a write lock (statements in autocommit, as ``single_read``); the
+        first audit row begins the write transaction (``BEGIN IMMEDIATE``) and checks the session
+        under it — the one primary-key read of staff of the call, before anything read is given
+        back — and the block's end commits: no second connection or ORM session, which cost more
+        than an exact-index lookup. ``locked``: begin (and check) first, so that the read is inside
+        the audited transaction (SSN searches). An exception rolls the audit back. A block that
+        appends no audit row checks the session at its end all the same.
+        """
+        if self.db.dialect != "sqlite":  # the plain unit of work: one write transaction around both
+            with self.unit(actor, write=True) as session:
+                yield AuditedRead(session.connection(), session.info, None)
+            return
+        with self.db.single_read() as conn:
+            read = AuditedRead(conn, {"audit_key": self.db.audit_key, "key_id": self.db.key_id},
+                               lambda: self._check_access(conn, actor))
+            try:
+                if locked:
+                    read.connection()
+                yield read
+                if not read.writing:
+                    self._check_access(conn, actor)
+                read.commit()
+            except BaseException:
+                read.rollback()
+                raise
+        head = read.info.get("audit_head")
+        if head is not None and self.db.after_audit_commit is not None:
+            self.db.after_audit_commit(head)
 
     def _check_access(self, session: Session | Connection, actor: Actor | None) -> None:
         # An actor built by hand (tests, trusted tools) has no staff id: there is no session to end.

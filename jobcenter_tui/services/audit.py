@@ -20,8 +20,9 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+from sqlalchemy import Connection
 from sqlmodel import Session, col, select
 
 from jobcenter_tui.db.bulk import insert_rows, table_of
@@ -64,9 +65,22 @@ class AuditHead:
 
 
 _STORE_KEY_ID = select(AppMeta.value).where(AppMeta.key == META_KEY_ID).scalar_subquery()
+# Built once: every audited unit of work runs these two, so they go through Core on the session's
+# connection (compiled once, no ORM round) — the search box writes one on every pause in typing.
+_HEAD = select(col(AuditEntry.id), col(AuditEntry.hash), _STORE_KEY_ID).order_by(col(AuditEntry.id).desc()).limit(1)
+_KEY_ID_ONLY = select(_STORE_KEY_ID)
 
 
-def append_audit_events(session: Session, actor: Actor | None, events: list[AuditEvent], *, at: datetime,
+class AuditTarget(Protocol):
+    """Where audit rows are appended: a write session, or ``Services.audited_read``'s unit."""
+
+    @property
+    def info(self) -> dict[Any, Any]: ...
+
+    def connection(self) -> Connection: ...
+
+
+def append_audit_events(session: AuditTarget, actor: Actor | None, events: list[AuditEvent], *, at: datetime,
                         staff: str | None = None) -> None:
     """Append events to the chain, in order, in ``session``'s transaction (one query, one insert).
 
@@ -74,16 +88,22 @@ def append_audit_events(session: Session, actor: Actor | None, events: list[Audi
     process whose key id no longer matches the store's (someone ran ``jobcenter key rotate``) is
     refused here, under the write lock, before it writes anything under the old key.
     """
+    if events:
+        append_audit_rows(session.connection(), session.info, actor, events, at=at, staff=staff)
+
+
+def append_audit_rows(conn: Connection, info: dict[str, Any], actor: Actor | None, events: list[AuditEvent], *,
+                      at: datetime, staff: str | None = None) -> None:
+    """:func:`append_audit_events` on a connection inside its write transaction; ``info`` holds the
+    audit key and key id and receives the ``audit_head`` the checkpoint is moved to after commit."""
     if not events:
         return
-    lock_audit_chain(session)
-    audit_key: bytes | None = session.info.get("audit_key")
-    key_id: str | None = session.info.get("key_id")
-    last = session.execute(
-        select(col(AuditEntry.id), col(AuditEntry.hash), _STORE_KEY_ID).order_by(col(AuditEntry.id).desc()).limit(1)
-    ).first()
+    lock_audit_chain(conn)
+    audit_key: bytes | None = info.get("audit_key")
+    key_id: str | None = info.get("key_id")
+    last = conn.execute(_HEAD).first()
     if last is None:
-        prev_id, prev, store_key_id = 0, GENESIS_HASH, session.execute(select(_STORE_KEY_ID)).scalar()
+        prev_id, prev, store_key_id = 0, GENESIS_HASH, conn.execute(_KEY_ID_ONLY).scalar()
     else:
         prev_id, prev, store_key_id = int(last[0]), str(last[1]), last[2]
     if key_id is not None and store_key_id != key_id:
@@ -93,9 +113,9 @@ def append_audit_events(session: Session, actor: Actor | None, events: list[Audi
         # rows after keyed ones and break the chain for good
         raise RuntimeError("audit rows written to a keyed store without its key (open it with open_services)")
     who = staff if staff is not None else (actor.username if actor else None)
-    head = session.info.get("audit_head")
+    head = info.get("audit_head")
     if head is None:
-        head = session.info["audit_head"] = AuditHead(prev_id, prev, {prev_id: prev})
+        head = info["audit_head"] = AuditHead(prev_id, prev, {prev_id: prev})
     rows = []
     for event in events:
         content = AuditContent(
@@ -112,12 +132,12 @@ def append_audit_events(session: Session, actor: Actor | None, events: list[Audi
         })
         head.known[prev_id] = digest
         prev = digest
-    insert_rows(session.connection(), table_of(AuditEntry), rows)
+    insert_rows(conn, table_of(AuditEntry), rows)
     head.last_id, head.last_hash = prev_id, prev
 
 
 def append_audit(
-    session: Session,
+    session: AuditTarget,
     actor: Actor | None,
     action: str,
     *,
@@ -169,6 +189,11 @@ class AuditCheckpoint:
         self._key = key
         self._keyed_from = keyed_from
         self._legacy_rows = legacy_rows
+        # The file as this process last wrote it, and its slots parsed: when the bytes read under the
+        # lock are exactly these, they need not be parsed and their MACs checked again (every
+        # search appends a row, so this runs on every pause in typing). Any other writer's bytes
+        # differ and are read in full.
+        self._last_written: tuple[bytes, tuple[CheckpointState | None, ...]] | None = None
 
     @property
     def keyed_from(self) -> int:
@@ -197,6 +222,9 @@ class AuditCheckpoint:
         raw = os.pread(fd, 2 * self.SLOT, 0)
         if not raw.strip():
             return None
+        last = self._last_written
+        if last is not None and last[0] == raw:  # byte for byte what this process wrote and sealed
+            return list(last[1])
         return [self._parse(raw[: self.SLOT]), self._parse(raw[self.SLOT:])]
 
     @staticmethod
@@ -262,7 +290,14 @@ class AuditCheckpoint:
                            "mac": checkpoint_mac(self._key, last_id, last_hash, rows, evidence)}).encode()
         ids = [s.last_id if s is not None else -1 for s in (slots or [None, None])]
         target = 0 if ids[0] <= ids[1] else 1  # overwrite the older (or spoiled) slot
-        os.pwrite(fd, body.ljust(self.SLOT - 1) + b"\n", target * self.SLOT)
+        record = body.ljust(self.SLOT - 1) + b"\n"
+        self._last_written = None
+        written = os.pwrite(fd, record, target * self.SLOT)
+        if written == len(record) and slots is not None:  # a whole slot written: remember the file as it is now
+            raw = os.pread(fd, 2 * self.SLOT, 0)
+            now = list(slots)
+            now[target] = CheckpointState(last_id, last_hash, rows, True, tuple(evidence))
+            self._last_written = (raw, tuple(now))
 
 
 # --- checking --------------------------------------------------------------------------------------

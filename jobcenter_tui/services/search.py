@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jobcenter_tui.db.search import NAME_CANDIDATES, SeekerFilters, find_seekers
 from jobcenter_tui.domain.permissions import Actor, Privilege
@@ -14,12 +14,15 @@ from jobcenter_tui.services.audit import append_audit
 from jobcenter_tui.services.common import display_name
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from jobcenter_tui.services import Services
+    from jobcenter_tui.services.crypto import Keyring
 
 MAX_PAGE = 200
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SeekerSummary:
     """One search result row: enough to recognise the person, nothing more."""
 
@@ -66,40 +69,26 @@ class SearchService:
             record_id=query.record_id,
             record_prefix=query.record_prefix,
         )
-        if query.uses_ssn:  # searching by SSN is audited (the digits are not written), in the same unit of work
-            with self._s.unit(actor, write=True) as session:
-                result = find_seekers(session, filters, limit=page_size + 1, offset=page * page_size)
-                append_audit(session, actor, "seeker.search_ssn", at=self._s.now(), entity="search",
-                             changes={"kind": "ssn" if query.ssn is not None else "last4",
-                                      "results": len(result.rows[:page_size])})
-        else:
-            with self._s.single_read(actor) as conn:
-                result = find_seekers(conn, filters, limit=page_size + 1, offset=page * page_size)
-                prefix = record_prefix_of(text)
-                if not result.rows and query.kind == "name" and prefix:  # "deadbeef": no such name, maybe an id
-                    query = SearchQuery("record_id", record_prefix=prefix)
-                    result = find_seekers(conn, SeekerFilters(record_prefix=prefix), limit=page_size + 1,
-                                          offset=page * page_size)
-            # Every other search is audited too (what was searched by and how many were shown, never
-            # the text), in a short unit of work of its own after the read, so the write lock is
-            # not held while the index is searched. No results reach the screen unless it is written.
-            with self._s.unit(actor, write=True) as session:
-                append_audit(session, actor, "seeker.search", at=self._s.now(), entity="search",
-                             changes={"kind": search_kind(query), "results": len(result.rows[:page_size]),
-                                      "page": page})
+        # Every search is audited (what it was by and how many were shown, never the text): SSN
+        # searches in the same write transaction as the lookup; the others right after the read on
+        # the same connection, so the write lock is not held while the index is searched. No
+        # results reach the screen unless the row is written.
+        with self._s.audited_read(actor, locked=query.uses_ssn) as unit:
+            result = find_seekers(unit.conn, filters, limit=page_size + 1, offset=page * page_size)
+            prefix = record_prefix_of(text)
+            if not result.rows and query.kind == "name" and prefix:  # "deadbeef": no such name, maybe an id
+                query = SearchQuery("record_id", record_prefix=prefix)
+                result = find_seekers(unit.conn, SeekerFilters(record_prefix=prefix), limit=page_size + 1,
+                                      offset=page * page_size)
+            shown = len(result.rows[:page_size])
+            if query.uses_ssn:
+                append_audit(unit, actor, "seeker.search_ssn", at=self._s.now(), entity="search",
+                             changes={"kind": "ssn" if query.ssn is not None else "last4", "results": shown})
+            else:
+                append_audit(unit, actor, "seeker.search", at=self._s.now(), entity="search",
+                             changes={"kind": search_kind(query), "results": shown, "page": page})
         found = result.rows
-        summaries = tuple(
-            SeekerSummary(
-                id=r.id,
-                name=display_name(r.first_name, r.middle_name, r.last_name, r.suffix),
-                date_of_birth=_day(r.date_of_birth),
-                ssn_masked=mask_last4(keyring.decrypt(r.ssn_cipher).last4) if r.ssn_cipher else ("declined" if r.ssn_not_provided else "—"),
-                city=r.address_city or "",
-                account_type="staff" if r.account_type == "staff_assisted" else "self",
-                last_activity=_moment(r.last_activity_at),
-            )
-            for r in found[:page_size]
-        )
+        summaries = tuple(_summary(row, keyring) for row in found[:page_size])  # only the page is decrypted
         has_more = len(found) > page_size
         if summaries and result.capped:
             message = (f"{query.describe()}: over {NAME_CANDIDATES:,} people match; showing the first found in name order. "
@@ -113,6 +102,21 @@ class SearchService:
         if query.problems:
             message = " ".join(query.problems) + " " + message
         return SearchPage(query, summaries, page, page_size, has_more, message.strip())
+
+
+def _summary(row: Sequence[Any], keyring: Keyring) -> SeekerSummary:
+    """One result row, from the columns of ``SUMMARY_COLUMNS`` in their order (no per-name lookups:
+    a page is built on every pause in typing)."""
+    id_, first, middle, last, suffix, born, cipher, declined, city, account, activity = row
+    return SeekerSummary(
+        id=id_,
+        name=display_name(first, middle, last, suffix),
+        date_of_birth=_day(born),
+        ssn_masked=mask_last4(keyring.last4(cipher)) if cipher else ("declined" if declined else "—"),
+        city=city or "",
+        account_type="staff" if account == "staff_assisted" else "self",
+        last_activity=_moment(activity),
+    )
 
 
 def search_kind(query: SearchQuery) -> str:
@@ -131,6 +135,8 @@ def _day(value: date | str) -> date:
 def _moment(value: datetime | str) -> datetime:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if len(value) >= 19 and "+" not in value[19:] and "-" not in value[19:] and not value.endswith("Z"):
+        return datetime.fromisoformat(value + "+00:00")  # the store writes UTC without an offset (5x faster than replace)
     parsed = datetime.fromisoformat(value)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
