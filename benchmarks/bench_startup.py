@@ -190,17 +190,21 @@ def console_start(home: Path, runs: int = RUNS) -> Figure:
     with tempfile.TemporaryDirectory(prefix="jobcenter-bare-") as tmp:
         bare = Path(tmp) / "bare_app.py"
         bare.write_text(BARE_APP, encoding="utf-8")
-        ours, base = [], []
+        ours, base, ours_cpu, base_cpu = [], [], [], []
         for _ in range(runs):  # interleaved: the machine's load falls on both alike
             base.append(spawn_until_seen([sys.executable, str(bare)], env, "staff sign-in"))
+            base_cpu.append(CPU_SEEN[-1])
             ours.append(spawn_until_seen([sys.executable, "-m", "jobcenter_tui"], env))
+            ours_cpu.append(CPU_SEEN[-1])
     ratio = statistics.median(ours) / statistics.median(base)
     return Figure(
         what="console, spawn → sign-in screen drawn (80×24 pty)", ours=statistics.median(ours), unit="s",
         baseline=statistics.median(base), baseline_what="bare Textual app with Header/Footer and one Input",
         goal="≤ 1.2× the bare app", met=ratio <= 1.2,
-        spread=f"ours {_spread(ours, 's')}; bare {_spread(base, 's')}",
-        note="" if ratio <= 1.2 else "importing Textual widgets the sign-in screen needs beyond the bare app's")
+        spread=f"ours {_spread(ours, 's')}; bare {_spread(base, 's')}; CPU to the first frame (less noisy): "
+               f"ours {statistics.median(ours_cpu):.2f} s, bare {statistics.median(base_cpu):.2f} s",
+        note="" if ratio <= 1.2 else "the console's own modules, stylesheet and sign-in widgets beyond the bare app's "
+                                     "(the store opens after the first frame)")
 
 
 def eligibility_check(home: Path, runs: int = RUNS) -> list[Figure]:
