@@ -215,3 +215,14 @@ async def test_kiosk_possible_duplicates_are_reviewed_from_the_main_screen(case)
         await settle(app, pilot)
         assert table.row_count == 0
     assert case.duplicates.open(case.staff.actor_for("cm")) == []
+
+
+def test_table_cells_are_never_markup() -> None:
+    """A note or a name holding "[" is drawn as typed: DataTable would parse a str cell as markup."""
+    from rich.text import Text
+
+    from jobcenter_tui.widgets.case.base import plain_cells
+
+    cells = plain_cells(("Smith [b]x[/b]", "[/]", 3, None))
+    assert [c.plain if isinstance(c, Text) else c for c in cells] == ["Smith [b]x[/b]", "[/]", 3, None]
+    assert all(isinstance(c, Text) and not c.spans for c in cells[:2])

@@ -36,6 +36,7 @@ from jobcenter_tui.domain.employers import (
 )
 from jobcenter_tui.domain.jobs import LEAD_CHANNELS
 from jobcenter_tui.domain.questions import Question, naics_label, readable
+from jobcenter_tui.widgets.case.base import plain_cells
 from jobcenter_tui.widgets.case.labels import words
 from jobcenter_tui.widgets.service_call import Failure, ServiceCaller
 
@@ -134,7 +135,7 @@ def _fill(table: DataTable[Any], rows: list[tuple[str, tuple[Any, ...]]]) -> Non
             current = None
     table.clear()
     for key, cells in rows:
-        table.add_row(*cells, key=key)
+        table.add_row(*plain_cells(cells), key=key)
     keys = [k for k, _ in rows]
     if current in keys:
         table.move_cursor(row=keys.index(str(current)))

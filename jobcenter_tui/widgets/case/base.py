@@ -188,6 +188,12 @@ class CasePane(ServiceCaller, Vertical, Generic[M]):
 FIRST_ROWS = 60  # rows put in a table before its first frame (a screen holds ~35); the rest right after it
 
 
+def plain_cells(cells: Iterable[Any]) -> tuple[Any, ...]:
+    """Strings as plain text: DataTable parses a ``str`` cell as Rich markup, so a name or a note
+    holding ``[`` would be mis-drawn or refused. User text is never markup."""
+    return tuple(Text(c) if isinstance(c, str) else c for c in cells)
+
+
 def fill_table(table: DataTable, rows: Iterable[tuple[str | None, tuple[Any, ...]]], *, first: int = FIRST_ROWS) -> None:
     """Refill a table, keeping the cursor on the row it was on (by key) when that row is still there.
 
@@ -209,7 +215,7 @@ def fill_table(table: DataTable, rows: Iterable[tuple[str | None, tuple[Any, ...
         if _fills.get(table) is not fill:
             return
         for key, cells in part:
-            table.add_row(*cells, key=key)
+            table.add_row(*plain_cells(cells), key=key)
         if previous is not None and previous in table.rows:
             table.move_cursor(row=table.get_row_index(previous), animate=False)
 
