@@ -173,6 +173,7 @@ def test_posting_screen_snapshot(snap_compare, empty_home: Path) -> None:  # typ
         await pilot.press("f4")
         await settle(pilot.app, pilot)
         await pilot.press(*"acme", "enter")
+        await pilot.pause(0.35)  # past the search box's debounce, however busy the machine
         await settle(pilot.app, pilot)
         await pilot.press("enter")
         await settle(pilot.app, pilot)
