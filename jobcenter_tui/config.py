@@ -6,6 +6,7 @@ Everything is resolved when asked for, never at import time, so tests (and opera
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import signal
@@ -106,10 +107,8 @@ def ensure_private_dir(path: Path) -> Path:
     """
     missing = [p for p in (path, *path.parents) if not p.exists()]
     for directory in reversed(missing):
-        try:
+        with contextlib.suppress(FileExistsError):  # another process made it first: fine
             directory.mkdir(mode=PRIVATE_DIR_MODE)
-        except FileExistsError:
-            pass
         _chmod_if_mine(directory, PRIVATE_DIR_MODE)
     _chmod_if_mine(path, PRIVATE_DIR_MODE)
     return path
@@ -118,12 +117,10 @@ def ensure_private_dir(path: Path) -> Path:
 def _chmod_if_mine(path: Path, mode: int) -> None:
     if os.name != "posix":
         return
-    try:
+    with contextlib.suppress(OSError):  # not ours or gone: the check on open says what is wrong
         st = path.stat()
         if st.st_uid == os.getuid() and stat.S_IMODE(st.st_mode) != mode:
             os.chmod(path, mode)
-    except OSError:
-        pass  # not ours or gone: the check on open says what is wrong
 
 
 def create_private_file(path: Path) -> None:
@@ -236,8 +233,7 @@ def _sync_dir(folder: Path) -> None:
     except OSError:
         return
     try:
-        os.fsync(fd)
-    except OSError:
-        pass
+        with contextlib.suppress(OSError):  # some filesystems cannot sync a folder; the rename still stands
+            os.fsync(fd)
     finally:
         os.close(fd)

@@ -7,6 +7,7 @@ write units of work so two read-modify-write sessions serialise instead of losin
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,10 +44,8 @@ def _create_private_store(path: Path) -> None:
     if not path.parent.exists():
         ensure_private_dir(path.parent)
     if not path.exists():
-        try:
+        with contextlib.suppress(FileExistsError):  # another process made it first
             create_private_file(path)
-        except FileExistsError:
-            pass  # another process made it first
 
 
 def _configure_sqlite(engine: Engine, busy_timeout: float) -> None:
